@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace MmReplay.Cli.Commands;
+
+/// <summary>Every subcommand, in the order help lists them. One file per command beside this one.</summary>
+public static class CommandCatalog
+{
+    public static IEnumerable<Command> All()
+    {
+        yield break;
+    }
+}

@@ -1,0 +1,15 @@
+namespace MmReplay.Cli;
+
+/// <summary>Process exit codes (../shared/conventions.md, sysexits where one fits).</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int Failure = 1;
+    public const int Usage = 2;
+    /// <summary>EX_DATAERR: input had rejected rows under --strict.</summary>
+    public const int DataError = 65;
+    /// <summary>EX_NOINPUT: input missing or unreadable.</summary>
+    public const int NoInput = 66;
+    /// <summary>128 + SIGINT.</summary>
+    public const int Cancelled = 130;
+}
