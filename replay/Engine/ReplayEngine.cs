@@ -100,18 +100,18 @@ public static class ReplayEngine
     /// <summary>Apply one event, or count why it was not applied.</summary>
     private static void Step(Machine machine, in TraceEvent e, EffectBatch sink, ReplayCounts counts)
     {
-        if (e.Op is OpCode.TlbFlush or OpCode.Notifier)
+        switch (Machine.SupportOf(e.Op))
         {
-            counts.CountRecorded();
-        }
-        else if (!machine.Supports(e.Op))
-        {
-            counts.CountNotModelled(e.Op);
-        }
-        else
-        {
-            machine.Apply(in e, sink);
-            counts.CountReplayed();
+            case OpSupport.Applied:
+                machine.Apply(in e, sink);
+                counts.CountReplayed();
+                break;
+            case OpSupport.Recorded:
+                counts.CountRecorded();
+                break;
+            default:
+                counts.CountNotModelled(e.Op);
+                break;
         }
     }
 
