@@ -90,3 +90,10 @@ public enum NotifierCall : byte
     InvalidateRange = 2,
     InvalidateSecondaryTlbs = 3,
 }
+
+/// <summary>Recorded notifier <c>event=</c>: the kernel's enum mmu_notifier_event (why the range is invalidated).</summary>
+public enum NotifierEvent : byte
+{
+    None = 0,
+    Unmap, Clear, ProtectionVma, ProtectionPage, SoftDirty, Release, Migrate, Exclusive,
+}

@@ -57,6 +57,8 @@ public struct TraceEvent
     public TlbFlushReason TlbReason;
     /// <summary>Recorded notifier call.</summary>
     public NotifierCall NotifierCall;
+    /// <summary>Recorded notifier event (None when the trace did not say).</summary>
+    public NotifierEvent NotifierEvent;
     /// <summary>uffd_wp enable=1; pagemap_scan clear=1.</summary>
     public bool Enable;
     /// <summary>uffd_wp async=1.</summary>

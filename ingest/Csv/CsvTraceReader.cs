@@ -1,0 +1,168 @@
+using System.Text;
+using System.Threading.Channels;
+using CsvHelper;
+using MmReplay.Ingest.Io;
+
+namespace MmReplay.Ingest.Csv;
+
+/// <summary>
+/// Reads a CSV trace (trace format v1) with CsvHelper 34: one thread scans, <see cref="TraceReaderOptions.Parallelism"/>
+/// workers parse rows into events (<see cref="CsvRowParser"/>), and <see cref="EventSequencer"/> puts them back in
+/// trace order into pooled batches. Memory stays bounded by the channel capacity and CsvHelper's buffers.
+/// </summary>
+public sealed class CsvTraceReader : ITraceReader
+{
+    private readonly TraceInput _input;
+    private readonly TraceReaderOptions _options;
+    private readonly IRejectSink? _rejects;
+
+    public CsvTraceReader(TraceInput input, TraceReaderOptions options, IRejectSink? rejects)
+    {
+        _input = input;
+        _options = options;
+        _rejects = rejects;
+        Info = new TraceInfo(input.Path, TraceFormat.Csv, input.Gzip, input.PageSize, input.Length);
+    }
+
+    public TraceInfo Info { get; }
+
+    public Task ReadAsync(ChannelWriter<EventBatch> output, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        return Task.Factory.StartNew(() => Pump(output, cancel), CancellationToken.None,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    public void Dispose() => _input.Dispose();
+
+    private void Pump(ChannelWriter<EventBatch> output, CancellationToken cancel)
+    {
+        try
+        {
+            using var sequencer = new EventSequencer(Info, _input.DisplayName, _rejects, _options, output, () => _input.BytesRead, cancel);
+            Read(sequencer, cancel);
+            output.TryComplete();
+        }
+        catch (Exception e)
+        {
+            var error = Unwrap(e);
+            output.TryComplete(error);
+            if (error == e)
+            {
+                throw;
+            }
+
+            throw error;
+        }
+        finally
+        {
+            _input.Dispose();
+        }
+    }
+
+    private void Read(EventSequencer sequencer, CancellationToken cancel)
+    {
+        var timeColumn = -1;
+        ulong highestTime = 0;
+        var options = CsvReaderOptions.Default with
+        {
+            Separator = ',',
+            HasHeader = true,
+            CommentPrefix = '#',
+            SkipEmptyLines = true,
+            TrimWhitespace = false,
+            AllowLineBreaksInQuotes = true,
+            TrackLineNumbers = true,
+            DetectSeparatorHint = false,
+            FieldCountMismatch = CsvFieldCountHandling.Allow, // the parser rejects it, naming the missing column
+            MalformedData = CsvMalformedDataHandling.Skip, // Recover would repair bad quoting silently
+            OnMalformedRecord = m => sequencer.Skipped.Enqueue(
+                new SkippedRecord(m.LineNumber, MalformedReason(m.Reason), m.RawRecord)),
+            // Runs on the scanning thread, in input order: keeps the text of rows whose time is below an earlier
+            // row's, for the sequencer to quote if it rejects them. Never skips.
+            ShouldSkipRecord = row =>
+            {
+                if (timeColumn >= 0 && Csv.FieldParser.TryDecimal(row.GetSpan(timeColumn), out var time))
+                {
+                    if (time < highestTime)
+                    {
+                        sequencer.Captures.Enqueue(new RawCapture(row.RowNumber, Encoding.UTF8.GetString(row.RawRecord)));
+                    }
+                    else
+                    {
+                        highestTime = time;
+                    }
+                }
+
+                return false;
+            },
+        };
+
+        using var csv = CsvReader.Create(_input.Stream, options, leaveOpen: true);
+        csv.ReadHeader();
+        var columns = CsvColumns.Resolve(csv.Headers, _input.DisplayName, csv.Headers.Count == 0 ? 1 : csv.LineNumber);
+        timeColumn = columns.TimeNs;
+        sequencer.HasTime = columns.TimeNs >= 0;
+        var parser = new CsvRowParser(columns, _input.PageSize, sequencer.Devices);
+        var rows = _options.Parallelism == 1 ? Sequential(csv, parser) : csv.ParallelEnumerate(parser.Parse, _options.Parallelism);
+
+        // One row behind the enumeration, so the last row is known to be last (a file that ends mid-row).
+        var held = default(ParsedRow);
+        var holding = false;
+        foreach (var row in rows)
+        {
+            if (holding)
+            {
+                sequencer.Add(in held, endsMidRow: false);
+            }
+
+            held = row;
+            holding = true;
+            cancel.ThrowIfCancellationRequested();
+        }
+
+        _input.CheckComplete();
+        var midRow = !_input.EndsWithLineBreak;
+        if (holding)
+        {
+            sequencer.Add(in held, endsMidRow: midRow && sequencer.NothingSkippedAfter(held.Event.Line));
+        }
+
+        sequencer.Complete(midRow);
+    }
+
+    private static IEnumerable<ParsedRow> Sequential(CsvReader csv, CsvRowParser parser)
+    {
+        while (csv.Read())
+        {
+            yield return parser.Parse(csv);
+        }
+    }
+
+    private static string MalformedReason(CsvMalformedReason reason) => reason switch
+    {
+        CsvMalformedReason.StrayQuote => "bad quoting: a quote inside an unquoted field",
+        CsvMalformedReason.TextAfterClosingQuote => "bad quoting: text after the closing quote of a field",
+        CsvMalformedReason.UnterminatedQuote => "file ends mid-row: a quoted field is never closed",
+        _ => "malformed row: " + reason,
+    };
+
+    /// <summary>A corrupt gzip stream surfaces as InvalidDataException, possibly wrapped by CsvHelper's workers.</summary>
+    private Exception Unwrap(Exception e)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is TraceFormatException or OperationCanceledException)
+            {
+                return inner;
+            }
+
+            if (inner is InvalidDataException bad)
+            {
+                return new TraceFormatException(_input.DisplayName, 0, "", "corrupt gzip: " + bad.Message);
+            }
+        }
+
+        return e;
+    }
+}

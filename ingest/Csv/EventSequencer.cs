@@ -1,0 +1,197 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+
+namespace MmReplay.Ingest.Csv;
+
+/// <summary>
+/// The single ordering stage after the (possibly parallel) row parsers: it numbers data rows, checks that time
+/// does not go backwards, fills in defaults that depend on row order (write value, time without a time_ns column),
+/// gives devices their final ids in order of first appearance, sends rejects in line order, and packs events into
+/// batches for the channel. Everything here happens in trace order on one thread, so the output is deterministic.
+/// </summary>
+public sealed class EventSequencer : IDisposable
+{
+    private readonly TraceInfo _info;
+    private readonly string _file;
+    private readonly IRejectSink? _rejects;
+    private readonly TraceReaderOptions _options;
+    private readonly ChannelWriter<EventBatch> _output;
+    private readonly CancellationToken _cancel;
+    private readonly Func<long> _bytesRead;
+    private readonly List<int> _finalDevice = [];
+    private EventBatch? _batch;
+    private long _dataRow;
+    private ulong _lastTime;
+
+    public EventSequencer(TraceInfo info, string file, IRejectSink? rejects, TraceReaderOptions options,
+        ChannelWriter<EventBatch> output, Func<long> bytesRead, CancellationToken cancel)
+    {
+        _info = info;
+        _file = file;
+        _rejects = rejects;
+        _options = options;
+        _output = output;
+        _bytesRead = bytesRead;
+        _cancel = cancel;
+    }
+
+    /// <summary>Whether the trace has a time_ns column (else time is the data row number).</summary>
+    public bool HasTime { get; set; }
+
+    public DeviceRegistry Devices { get; } = new();
+
+    /// <summary>Filled by the scanning thread, ahead of the rows that follow them.</summary>
+    public ConcurrentQueue<SkippedRecord> Skipped { get; } = new();
+
+    /// <summary>Filled by the scanning thread, ahead of the rows they belong to.</summary>
+    public ConcurrentQueue<RawCapture> Captures { get; } = new();
+
+    /// <summary>Whether no skipped record lies after <paramref name="line"/> (call once the input is exhausted).</summary>
+    public bool NothingSkippedAfter(long line) => Skipped.IsEmpty || Skipped.Last().Line < line;
+
+    /// <summary>Takes the next row in trace order; <paramref name="endsMidRow"/> marks the last row of a file with no final line break.</summary>
+    public void Add(in ParsedRow row, bool endsMidRow)
+    {
+        var line = row.Event.Line;
+        DrainSkipped(line, endsMidRow: false);
+        _dataRow++;
+        _info.CountRead();
+        if (row.Error is { } error)
+        {
+            Reject(line, error.Column, endsMidRow ? "file ends mid-row: " + error.Reason : error.Reason, error.Raw);
+            return;
+        }
+
+        var batch = _batch ??= new EventBatch(_options.BatchSize);
+        ref var ev = ref batch.Add();
+        ev = row.Event;
+        var raw = TakeCapture(row.RecordNumber);
+        if (!HasTime)
+        {
+            ev.TimeNs = (ulong)_dataRow;
+        }
+        else if (ev.TimeNs < _lastTime)
+        {
+            var time = ev.TimeNs;
+            batch.RemoveLast();
+            Reject(line, "time_ns", $"time goes backwards ({time} after {_lastTime})", raw ?? "");
+            return;
+        }
+        else
+        {
+            _lastTime = ev.TimeNs;
+        }
+
+        ref readonly var spec = ref OpTable.Get(ev.Op);
+        if (spec.IsWrite && !ev.HasValue)
+        {
+            ev.Value = (ulong)_dataRow;
+        }
+
+        if (spec.UsesDevice)
+        {
+            ev.Device = FinalDevice(ev.Device);
+        }
+
+        _info.CountEmitted();
+        if (batch.IsFull)
+        {
+            Flush();
+        }
+    }
+
+    /// <summary>Rejects the records skipped after the last row and sends the last batch.</summary>
+    public void Complete(bool endsMidRow)
+    {
+        DrainSkipped(long.MaxValue, endsMidRow);
+        Flush();
+    }
+
+    public void Dispose()
+    {
+        _batch?.Release();
+        _batch = null;
+    }
+
+    private void DrainSkipped(long beforeLine, bool endsMidRow)
+    {
+        while (Skipped.TryPeek(out var skipped) && skipped.Line < beforeLine)
+        {
+            Skipped.TryDequeue(out _);
+            _dataRow++;
+            _info.CountRead();
+            var last = endsMidRow && Skipped.IsEmpty;
+            var reason = last && !skipped.Reason.StartsWith("file ends", StringComparison.Ordinal)
+                ? "file ends mid-row: " + skipped.Reason
+                : skipped.Reason;
+            Reject(skipped.Line, "", reason, skipped.Raw);
+        }
+    }
+
+    private string? TakeCapture(long recordNumber)
+    {
+        string? raw = null;
+        while (Captures.TryPeek(out var capture) && capture.RecordNumber <= recordNumber)
+        {
+            Captures.TryDequeue(out _);
+            if (capture.RecordNumber == recordNumber)
+            {
+                raw = capture.Raw;
+            }
+        }
+
+        return raw;
+    }
+
+    private int FinalDevice(int provisional)
+    {
+        while (_finalDevice.Count <= provisional)
+        {
+            _finalDevice.Add(-1);
+        }
+
+        if (_finalDevice[provisional] < 0)
+        {
+            _finalDevice[provisional] = _info.AddDevice(Devices.Name(provisional));
+        }
+
+        return _finalDevice[provisional];
+    }
+
+    private void Reject(long line, string column, string reason, string raw)
+    {
+        var rejection = new Rejection(_file, line, column, reason, raw);
+        _info.CountRejected();
+        _rejects?.Reject(in rejection);
+        if (_options.Strict)
+        {
+            throw new TraceRejectedException(rejection);
+        }
+    }
+
+    private void Flush()
+    {
+        _info.SetBytesRead(_bytesRead());
+        if (_batch is not { Count: > 0 } batch)
+        {
+            return;
+        }
+
+        _batch = null;
+        try
+        {
+            while (!_output.TryWrite(batch))
+            {
+                if (!_output.WaitToWriteAsync(_cancel).AsTask().GetAwaiter().GetResult())
+                {
+                    throw new ChannelClosedException("the event channel was closed before the trace was read to its end");
+                }
+            }
+        }
+        catch
+        {
+            batch.Release();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,12 @@
+namespace MmReplay.Ingest.Csv;
+
+/// <summary>What the row parser returns for one record: the event, or why the row is rejected.</summary>
+public struct ParsedRow
+{
+    public TraceEvent Event;
+
+    /// <summary>CsvHelper's data record number, which pairs the row with what the in-order scan noted about it.</summary>
+    public long RecordNumber;
+
+    public RowError? Error;
+}

@@ -1,0 +1,9 @@
+namespace MmReplay.Ingest;
+
+/// <summary>The trace formats <see cref="TraceReaders"/> recognises (compression is separate: <see cref="TraceInfo.Gzip"/>).</summary>
+public enum TraceFormat
+{
+    Csv,
+    Arrow,
+    Ftrace,
+}
