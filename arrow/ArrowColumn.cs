@@ -68,18 +68,9 @@ public sealed class ArrowColumn
     public long GetInt64(int row)
     {
         CheckRow(row);
-        var values = _values.Span;
-        return TypeId switch
-        {
-            ArrowTypeId.Int8 => (sbyte)values[row],
-            ArrowTypeId.UInt8 => values[row],
-            ArrowTypeId.Int16 => BinaryPrimitives.ReadInt16LittleEndian(values[(row * 2)..]),
-            ArrowTypeId.UInt16 => BinaryPrimitives.ReadUInt16LittleEndian(values[(row * 2)..]),
-            ArrowTypeId.Int32 => BinaryPrimitives.ReadInt32LittleEndian(values[(row * 4)..]),
-            ArrowTypeId.UInt32 => BinaryPrimitives.ReadUInt32LittleEndian(values[(row * 4)..]),
-            ArrowTypeId.Int64 or ArrowTypeId.Timestamp or ArrowTypeId.UInt64 => BinaryPrimitives.ReadInt64LittleEndian(values[(row * 8)..]),
-            _ => throw NotA("an integer"),
-        };
+        return ArrowType.ByteWidth(TypeId) != 0 && TypeId is not (ArrowTypeId.Float32 or ArrowTypeId.Float64)
+            ? ReadInteger(_values.Span, TypeId, row)
+            : throw NotA("an integer");
     }
 
     public ulong GetUInt64(int row) => TypeId == ArrowTypeId.UInt64 ? (ulong)GetInt64(row) : checked((ulong)GetInt64(row));
@@ -205,18 +196,20 @@ public sealed class ArrowColumn
     private long GetIndex(int row)
     {
         CheckRow(row);
-        var values = _values.Span;
-        return Field.Type.IndexType switch
-        {
-            ArrowTypeId.Int8 => (sbyte)values[row],
-            ArrowTypeId.UInt8 => values[row],
-            ArrowTypeId.Int16 => BinaryPrimitives.ReadInt16LittleEndian(values[(row * 2)..]),
-            ArrowTypeId.UInt16 => BinaryPrimitives.ReadUInt16LittleEndian(values[(row * 2)..]),
-            ArrowTypeId.Int32 => BinaryPrimitives.ReadInt32LittleEndian(values[(row * 4)..]),
-            ArrowTypeId.UInt32 => BinaryPrimitives.ReadUInt32LittleEndian(values[(row * 4)..]),
-            _ => BinaryPrimitives.ReadInt64LittleEndian(values[(row * 8)..]),
-        };
+        return ReadInteger(_values.Span, Field.Type.IndexType, row);
     }
+
+    /// <summary>Integer <paramref name="row"/> of a little-endian buffer of <paramref name="type"/>, widened (uint64 reinterpreted).</summary>
+    private static long ReadInteger(ReadOnlySpan<byte> values, ArrowTypeId type, int row) => type switch
+    {
+        ArrowTypeId.Int8 => (sbyte)values[row],
+        ArrowTypeId.UInt8 => values[row],
+        ArrowTypeId.Int16 => BinaryPrimitives.ReadInt16LittleEndian(values[(row * 2)..]),
+        ArrowTypeId.UInt16 => BinaryPrimitives.ReadUInt16LittleEndian(values[(row * 2)..]),
+        ArrowTypeId.Int32 => BinaryPrimitives.ReadInt32LittleEndian(values[(row * 4)..]),
+        ArrowTypeId.UInt32 => BinaryPrimitives.ReadUInt32LittleEndian(values[(row * 4)..]),
+        _ => BinaryPrimitives.ReadInt64LittleEndian(values[(row * 8)..]),
+    };
 
     private ReadOnlySpan<byte> View(int row)
     {
