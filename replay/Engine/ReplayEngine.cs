@@ -55,9 +55,9 @@ public static class ReplayEngine
             {
                 try
                 {
-                    foreach (ref readonly var e in batch.Events)
+                    for (var i = 0; i < batch.Count; i++)
                     {
-                        Step(machine, in e, current, counts);
+                        Step(machine, in batch.Events[i], current, counts);
                         if (current.IsReadyToSend)
                         {
                             counts.AddEffects(current.Count);
