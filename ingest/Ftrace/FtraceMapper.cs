@@ -12,23 +12,6 @@ namespace MmReplay.Ingest.Ftrace;
 /// </summary>
 internal sealed class FtraceMapper
 {
-    // Drop reasons: constant strings, so counting them allocates nothing.
-    internal const string FailedSyscall = "syscall failed (negative return)";
-    internal const string ExitWithoutEntry = "syscall exit without its entry (tracing started inside the call)";
-    internal const string EntryWithoutExit = "syscall entry without its exit (replaced by a later entry)";
-    internal const string CloneInChild = "clone returned 0 in the child";
-    internal const string ForkAlreadySeen = "clone exit after sched_process_fork";
-    internal const string ThreadCreated = "thread created (CLONE_THREAD): shares the mm";
-    internal const string BorrowedMmCreated = "CLONE_VM child (vfork): borrows the parent's mm until exec";
-    internal const string ThreadExit = "thread exit (thread group lives on)";
-    internal const string BorrowedMmExit = "CLONE_VM child exit (the parent's mm lives on)";
-    internal const string KernelAddressFault = "page_fault_kernel on a kernel address";
-    internal const string SymbolAddressFault = "page fault address printed as a symbol";
-    internal const string AdviceNotModelled = "madvise advice not modelled";
-    internal const string BrkBaseUnknown = "brk before the break was known";
-    internal const string BrkSamePage = "brk moved within one page";
-    internal const string PrintNotMarker = "print event that is not a trace_marker write";
-
     private readonly FtraceStats _stats;
     private readonly List<FtraceMarker> _markers;
     private readonly int _maxMarkers;
@@ -84,7 +67,7 @@ internal sealed class FtraceMapper
                 Exec(ref r, line, output);
                 break;
             case FtraceEventKind.Print:
-                _stats.Drop(PrintNotMarker);
+                _stats.Drop(FtraceDropReasons.PrintNotMarker);
                 break;
             default:
                 _stats.Unknown.Add(r.Name);
@@ -111,13 +94,13 @@ internal sealed class FtraceMapper
     {
         if (!r.AddressIsNumeric)
         {
-            _stats.Drop(SymbolAddressFault);
+            _stats.Drop(FtraceDropReasons.SymbolAddressFault);
             return;
         }
 
         if (r.Address >= LinuxAbi.KernelSpaceStart)
         {
-            _stats.Drop(KernelAddressFault);
+            _stats.Drop(FtraceDropReasons.KernelAddressFault);
             return;
         }
 
@@ -161,7 +144,7 @@ internal sealed class FtraceMapper
                 ref var pending = ref CollectionsMarshal.GetValueRefOrAddDefault(_pending, r.Tid, out var exists);
                 if (exists && pending.Kind != SyscallKind.Other)
                 {
-                    _stats.Drop(EntryWithoutExit);
+                    _stats.Drop(FtraceDropReasons.EntryWithoutExit);
                 }
 
                 pending.Kind = r.Syscall;
@@ -193,7 +176,7 @@ internal sealed class FtraceMapper
         ref var pending = ref CollectionsMarshal.GetValueRefOrNullRef(_pending, r.Tid);
         if (Unsafe.IsNullRef(ref pending) || pending.Kind != r.Syscall)
         {
-            _stats.Drop(IsClone(r.Syscall) && r.Ret == 0 ? CloneInChild : ExitWithoutEntry);
+            _stats.Drop(IsClone(r.Syscall) && r.Ret == 0 ? FtraceDropReasons.CloneInChild : FtraceDropReasons.ExitWithoutEntry);
             return;
         }
 
@@ -201,7 +184,7 @@ internal sealed class FtraceMapper
         pending.Kind = SyscallKind.Other;
         if (LinuxAbi.IsError(r.Ret))
         {
-            _stats.Drop(FailedSyscall);
+            _stats.Drop(FtraceDropReasons.FailedSyscall);
             return;
         }
 
@@ -225,7 +208,7 @@ internal sealed class FtraceMapper
                 }
                 else
                 {
-                    _stats.Drop(AdviceNotModelled);
+                    _stats.Drop(FtraceDropReasons.AdviceNotModelled);
                 }
 
                 break;
@@ -287,7 +270,7 @@ internal sealed class FtraceMapper
         if (!_brk.TryGetValue(mm, out var before))
         {
             _brk[mm] = now;
-            _stats.Drop(BrkBaseUnknown);
+            _stats.Drop(FtraceDropReasons.BrkBaseUnknown);
             return;
         }
 
@@ -296,7 +279,7 @@ internal sealed class FtraceMapper
         var high = LinuxAbi.PageAlignUp(Math.Max(before, now));
         if (low == high)
         {
-            _stats.Drop(BrkSamePage);
+            _stats.Drop(FtraceDropReasons.BrkSamePage);
             return;
         }
 
@@ -324,13 +307,13 @@ internal sealed class FtraceMapper
     {
         if (call.ForkSeen)
         {
-            _stats.Drop(ForkAlreadySeen);
+            _stats.Drop(FtraceDropReasons.ForkAlreadySeen);
             return;
         }
 
         if (r.Ret <= 0)
         {
-            _stats.Drop(CloneInChild);
+            _stats.Drop(FtraceDropReasons.CloneInChild);
             return;
         }
 
@@ -343,14 +326,14 @@ internal sealed class FtraceMapper
         if ((flags & LinuxAbi.CloneThread) != 0)
         {
             _tasks[child] = new TaskState(parentMm, TaskOrigin.Thread);
-            _stats.Drop(ThreadCreated);
+            _stats.Drop(FtraceDropReasons.ThreadCreated);
             return;
         }
 
         if ((flags & LinuxAbi.CloneVm) != 0)
         {
             _tasks[child] = new TaskState(parentMm, TaskOrigin.BorrowedMm);
-            _stats.Drop(BorrowedMmCreated);
+            _stats.Drop(FtraceDropReasons.BorrowedMmCreated);
             return;
         }
 
@@ -381,7 +364,7 @@ internal sealed class FtraceMapper
         _pending.Remove(tid);
         if (task.Origin == TaskOrigin.BorrowedMm)
         {
-            _stats.Drop(BorrowedMmExit);
+            _stats.Drop(FtraceDropReasons.BorrowedMmExit);
             return;
         }
 
@@ -389,7 +372,7 @@ internal sealed class FtraceMapper
         var groupDead = r.GroupDead >= 0 ? r.GroupDead == 1 : tid == task.MmPid;
         if (!groupDead)
         {
-            _stats.Drop(ThreadExit);
+            _stats.Drop(FtraceDropReasons.ThreadExit);
             return;
         }
 
