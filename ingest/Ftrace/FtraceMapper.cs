@@ -18,6 +18,8 @@ internal sealed class FtraceMapper
     private readonly Dictionary<int, TaskState> _tasks = [];
     private readonly Dictionary<int, PendingSyscall> _pending = [];
     private readonly Dictionary<int, ulong> _brk = [];
+    private int _lastTid = -1;
+    private int _lastMm;
 
     public FtraceMapper(FtraceStats stats, List<FtraceMarker> markers, int maxMarkers)
     {
@@ -32,7 +34,7 @@ internal sealed class FtraceMapper
         if (r.Tgid > 0 && !_tasks.ContainsKey(r.Tid))
         {
             // record-tgid tells us the thread group outright.
-            _tasks[r.Tid] = new TaskState(r.Tgid, r.Tgid == r.Tid ? TaskOrigin.Process : TaskOrigin.Thread);
+            SetTask(r.Tid, new TaskState(r.Tgid, r.Tgid == r.Tid ? TaskOrigin.Process : TaskOrigin.Thread));
         }
 
         switch (r.Kind)
@@ -75,7 +77,30 @@ internal sealed class FtraceMapper
         }
     }
 
-    private int MmOf(int tid) => _tasks.TryGetValue(tid, out var task) ? task.MmPid : tid;
+    private int MmOf(int tid)
+    {
+        // Consecutive events mostly come from the same task: remember the last answer until the task map changes.
+        if (tid == _lastTid)
+        {
+            return _lastMm;
+        }
+
+        _lastMm = _tasks.TryGetValue(tid, out var task) ? task.MmPid : tid;
+        _lastTid = tid;
+        return _lastMm;
+    }
+
+    private void SetTask(int tid, TaskState state)
+    {
+        _tasks[tid] = state;
+        _lastTid = -1;
+    }
+
+    private void RemoveTask(int tid)
+    {
+        _tasks.Remove(tid);
+        _lastTid = -1;
+    }
 
     private ref TraceEvent Emit(ref FtraceRecord r, long line, EventBatch output, OpCode op, int pid)
     {
@@ -325,19 +350,19 @@ internal sealed class FtraceMapper
         var parentMm = MmOf(r.Tid);
         if ((flags & LinuxAbi.CloneThread) != 0)
         {
-            _tasks[child] = new TaskState(parentMm, TaskOrigin.Thread);
+            SetTask(child, new TaskState(parentMm, TaskOrigin.Thread));
             _stats.Drop(FtraceDropReasons.ThreadCreated);
             return;
         }
 
         if ((flags & LinuxAbi.CloneVm) != 0)
         {
-            _tasks[child] = new TaskState(parentMm, TaskOrigin.BorrowedMm);
+            SetTask(child, new TaskState(parentMm, TaskOrigin.BorrowedMm));
             _stats.Drop(FtraceDropReasons.BorrowedMmCreated);
             return;
         }
 
-        _tasks[child] = new TaskState(child, TaskOrigin.Process);
+        SetTask(child, new TaskState(child, TaskOrigin.Process));
         if (_brk.TryGetValue(parentMm, out var brk))
         {
             _brk[child] = brk;
@@ -360,7 +385,7 @@ internal sealed class FtraceMapper
     {
         var tid = r.EventPid;
         var task = _tasks.TryGetValue(tid, out var known) ? known : new TaskState(tid, TaskOrigin.Process);
-        _tasks.Remove(tid);
+        RemoveTask(tid);
         _pending.Remove(tid);
         if (task.Origin == TaskOrigin.BorrowedMm)
         {
@@ -390,8 +415,8 @@ internal sealed class FtraceMapper
             Emit(ref r, line, output, OpCode.Fork, task.MmPid).OtherPid = pid;
         }
 
-        _tasks.Remove(oldTid);
-        _tasks[pid] = new TaskState(pid, TaskOrigin.Process);
+        RemoveTask(oldTid);
+        SetTask(pid, new TaskState(pid, TaskOrigin.Process));
         _brk.Remove(pid);
         Emit(ref r, line, output, OpCode.Exec, pid);
     }

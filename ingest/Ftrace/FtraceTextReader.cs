@@ -62,16 +62,23 @@ public static class FtraceTextReader
     {
         record = default;
         reason = "";
-        var t = line.TrimEnd(" \t\r\n"u8).TrimStart(" \t"u8);
-        if (t.IsEmpty || t[0] == '#' || t.StartsWith("cpus="u8) || t.StartsWith("version ="u8)
-            || (t.StartsWith("CPU "u8) && t.EndsWith(" is empty"u8)))
+        var t = TrimWhitespace(line);
+        if (t.IsEmpty)
         {
             return FtraceLineKind.Header;
         }
 
-        if (t.IndexOf("[LOST "u8) >= 0 && t.StartsWith("CPU"u8))
+        // Event lines start with a task name; the few non-event shapes are told apart by their first byte.
+        switch (t[0])
         {
-            return FtraceLineKind.LostEvents;
+            case (byte)'#':
+                return FtraceLineKind.Header;
+            case (byte)'c' when t.StartsWith("cpus="u8):
+            case (byte)'v' when t.StartsWith("version ="u8):
+            case (byte)'C' when t.StartsWith("CPU "u8) && t.EndsWith(" is empty"u8):
+                return FtraceLineKind.Header;
+            case (byte)'C' when t.StartsWith("CPU"u8) && t.IndexOf("[LOST "u8) >= 0:
+                return FtraceLineKind.LostEvents;
         }
 
         ReadOnlySpan<byte> rest;
@@ -536,6 +543,24 @@ public static class FtraceTextReader
         var value = body[(at + key.Length)..];
         var end = value.IndexOf((byte)' ');
         return end < 0 ? value : value[..end];
+    }
+
+    /// <summary>Drops leading blanks and trailing blanks, CR and LF (cheaper than the general Trim over a set).</summary>
+    private static ReadOnlySpan<byte> TrimWhitespace(ReadOnlySpan<byte> line)
+    {
+        var end = line.Length;
+        while (end > 0 && line[end - 1] <= ' ')
+        {
+            end--;
+        }
+
+        var start = 0;
+        while (start < end && (line[start] == ' ' || line[start] == '\t'))
+        {
+            start++;
+        }
+
+        return line[start..end];
     }
 
     private static bool IsDigit(byte c) => (uint)(c - '0') <= 9;
