@@ -4,6 +4,8 @@ namespace MmReplay.Replay;
 public enum FaultResolution : byte
 {
     ZeroPage = 1, NewPage, CowCopy, Reuse, WriteNotify, NumaHint, SwapIn, FileMap, Unshare, SoftDirtyOnly, UffdWp, Segv,
+    /// <summary>The PTE already allowed the access (a stale TLB entry faulted); x86 pte_mkdirty still sets soft-dirty.</summary>
+    Spurious,
 }
 
 /// <summary>Why a PTE changed.</summary>

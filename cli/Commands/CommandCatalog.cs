@@ -7,6 +7,7 @@ public static class CommandCatalog
 {
     public static IEnumerable<Command> All()
     {
+        yield return ReplayCommand.Create();
         yield return InspectCommand.Create();
     }
 }

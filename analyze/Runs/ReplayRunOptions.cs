@@ -1,0 +1,27 @@
+using MmReplay.Replay;
+
+namespace MmReplay.Analyze.Runs;
+
+/// <summary>Everything one replay run needs: the CLI maps its flags onto this.</summary>
+public sealed record ReplayRunOptions
+{
+    public required string TracePath { get; init; }
+
+    public required string OutputDirectory { get; init; }
+
+    public required KernelPolicy Policy { get; init; }
+
+    public ulong Seed { get; init; }
+
+    /// <summary>Stop at the first rejected row (exit code 65) instead of writing it to rejects.csv.</summary>
+    public bool Strict { get; init; }
+
+    /// <summary>CPUs of the modelled machine (mm_cpumask is 64 bits wide). Idle CPUs cost nothing.</summary>
+    public int Cpus { get; init; } = 64;
+
+    /// <summary>Parse on this many cores (order is preserved); -1 = all.</summary>
+    public int Parallelism { get; init; } = -1;
+
+    /// <summary>Called now and then with the input bytes read so far (progress display).</summary>
+    public IProgress<long>? Progress { get; init; }
+}

@@ -1,0 +1,153 @@
+namespace MmReplay.Replay.Model;
+
+/// <summary>
+/// Per-CPU TLBs: direct-mapped arrays of translations tagged by mm (like PCID), each caching the frame and the
+/// write and dirty state it was filled with, plus x86's per-CPU ASID slots (TLB_NR_DYN_ASIDS = 6) that decide
+/// whether a switch to an mm must flush (switch_mm_irqs_off).
+/// </summary>
+public sealed class CpuTlbs
+{
+    public const byte CachedWrite = 1;
+    public const byte CachedDirty = 2;
+    public const int AsidSlots = 6;
+
+    private readonly int _mask;
+    private readonly int _perCpu;
+    private readonly int[] _mm;
+    private readonly ulong[] _vpn;
+    private readonly int[] _frame;
+    private readonly byte[] _bits;
+    private readonly int[] _loaded;
+    private readonly int[] _asidMm;
+    private readonly ulong[] _asidGen;
+    private readonly int[] _nextAsid;
+
+    public CpuTlbs(int cpus, int entriesPerCpu)
+    {
+        if (entriesPerCpu <= 0 || (entriesPerCpu & (entriesPerCpu - 1)) != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(entriesPerCpu), "TLB entries per CPU must be a power of two");
+        }
+
+        Cpus = cpus;
+        _perCpu = entriesPerCpu;
+        _mask = entriesPerCpu - 1;
+        _mm = new int[cpus * entriesPerCpu];
+        _vpn = new ulong[cpus * entriesPerCpu];
+        _frame = new int[cpus * entriesPerCpu];
+        _bits = new byte[cpus * entriesPerCpu];
+        _loaded = new int[cpus];
+        _asidMm = new int[cpus * AsidSlots];
+        _asidGen = new ulong[cpus * AsidSlots];
+        _nextAsid = new int[cpus];
+    }
+
+    public int Cpus { get; }
+
+    /// <summary>The mm loaded on a CPU (cpu_tlbstate.loaded_mm), 0 for none.</summary>
+    public int Loaded(int cpu) => _loaded[cpu];
+
+    public void SetLoaded(int cpu, int mm) => _loaded[cpu] = mm;
+
+    /// <summary>
+    /// Switch a CPU to mm: true when the switch must flush (no ASID slot for the mm, or its generation is behind).
+    /// The slot is then brought up to <paramref name="gen"/>.
+    /// </summary>
+    public bool SwitchNeedsFlush(int cpu, int mm, ulong gen)
+    {
+        var b = cpu * AsidSlots;
+        for (var i = 0; i < AsidSlots; i++)
+        {
+            if (_asidMm[b + i] == mm)
+            {
+                var stale = _asidGen[b + i] != gen;
+                _asidGen[b + i] = gen;
+                return stale;
+            }
+        }
+
+        var slot = _nextAsid[cpu];
+        _nextAsid[cpu] = (slot + 1) % AsidSlots;
+        _asidMm[b + slot] = mm;
+        _asidGen[b + slot] = gen;
+        return true;
+    }
+
+    /// <summary>Record that a CPU running mm caught up with generation <paramref name="gen"/> (it flushed).</summary>
+    public void CaughtUp(int cpu, int mm, ulong gen)
+    {
+        var b = cpu * AsidSlots;
+        for (var i = 0; i < AsidSlots; i++)
+        {
+            if (_asidMm[b + i] == mm)
+            {
+                _asidGen[b + i] = gen;
+            }
+        }
+    }
+
+    /// <summary>Forget an mm's ASID slots everywhere (the mm died; its id may be reused).</summary>
+    public void ForgetMm(int mm)
+    {
+        for (var i = 0; i < _asidMm.Length; i++)
+        {
+            if (_asidMm[i] == mm)
+            {
+                _asidMm[i] = 0;
+            }
+        }
+
+        for (var i = 0; i < _mm.Length; i++)
+        {
+            if (_mm[i] == mm)
+            {
+                _mm[i] = 0;
+            }
+        }
+    }
+
+    /// <summary>Look up a translation: the slot index when cached, else -1.</summary>
+    public int Lookup(int cpu, int mm, ulong vpn)
+    {
+        var i = Slot(cpu, mm, vpn);
+        return _mm[i] == mm && _vpn[i] == vpn ? i : -1;
+    }
+
+    public int FrameAt(int slot) => _frame[slot];
+
+    public ref byte BitsAt(int slot) => ref _bits[slot];
+
+    /// <summary>Fill a translation after a page walk (may evict a conflicting one: a finite TLB).</summary>
+    public void Fill(int cpu, int mm, ulong vpn, int frame, byte bits)
+    {
+        var i = Slot(cpu, mm, vpn);
+        _mm[i] = mm;
+        _vpn[i] = vpn;
+        _frame[i] = frame;
+        _bits[i] = bits;
+    }
+
+    public void InvalidatePage(int cpu, int mm, ulong vpn, bool keepDirtyWritable)
+    {
+        var i = Lookup(cpu, mm, vpn);
+        if (i >= 0 && !(keepDirtyWritable && _bits[i] == (CachedWrite | CachedDirty)))
+        {
+            _mm[i] = 0;
+        }
+    }
+
+    /// <summary>Drop every translation of mm on a CPU; the ablation keeps writable dirty ones (DH-5).</summary>
+    public void InvalidateMm(int cpu, int mm, bool keepDirtyWritable)
+    {
+        var b = cpu * _perCpu;
+        for (var i = b; i < b + _perCpu; i++)
+        {
+            if (_mm[i] == mm && !(keepDirtyWritable && _bits[i] == (CachedWrite | CachedDirty)))
+            {
+                _mm[i] = 0;
+            }
+        }
+    }
+
+    private int Slot(int cpu, int mm, ulong vpn) => (cpu * _perCpu) + (int)((vpn ^ ((ulong)mm * 0x9E3779B1UL)) & (ulong)_mask);
+}

@@ -1,0 +1,161 @@
+using MmReplay.Ingest;
+using MmReplay.Replay.Model;
+using MmReplay.Replay.Policy;
+
+namespace MmReplay.Replay.Ops;
+
+/// <summary>
+/// mprotect (mprotect_fixup + change_protection). Step 1 under mmap_lock for write: split, set the new flags,
+/// merge (SD-7), vma_set_page_prot. Then one leaf table per step under its PT lock: rewrite present PTEs from
+/// the new vm_page_prot, upgrading some to writable without a fault per the era (WN-3/WN-4). Last step: the TLB
+/// flush (whole range before v6.0, only PTEs that need it from v6.0) and unlock.
+/// </summary>
+internal static class MprotectOp
+{
+    private const int AnyPresent = 1;
+
+    public static bool Step(Machine m, ref OpCursor c)
+    {
+        ref readonly var e = ref c.Event;
+        var mm = m.MmOf(e.Pid);
+        var end = e.Addr + e.Len;
+        switch (c.Step)
+        {
+            case 0:
+                c.Step = 1;
+                mm.MmapLock = MmapLockState.Write;
+                UpdateVmas(m, mm, e.Addr, end, e.Prot);
+                c.Va = e.Addr;
+                return true;
+            case 1:
+                if (Walk.NextChunk(m, mm, c.Va, end, out var vi, out var start, out var stop))
+                {
+                    ChangeLeaf(m, mm, ref c, ref mm.VmaAt(vi), start, stop);
+                    c.Va = stop;
+                    return true;
+                }
+
+                c.Step = 2;
+                return true;
+            default:
+                if (m.Policy.MprotectFlush == MprotectFlush.WholeRange && (c.Flags & AnyPresent) != 0)
+                {
+                    m.FlushTlbRange(mm, c.GatherStart, c.GatherEnd, FlushScope.Range);
+                }
+                else if (m.Policy.MprotectFlush == MprotectFlush.Changed && c.GatherEnd != 0)
+                {
+                    m.FlushTlbRange(mm, c.GatherStart, c.GatherEnd, FlushScope.Range);
+                }
+
+                mm.MmapLock = MmapLockState.Unlocked;
+                return false;
+        }
+    }
+
+    private static void UpdateVmas(Machine m, AddressSpace mm, ulong start, ulong end, Prot prot)
+    {
+        mm.SplitAround(start, end, m.PageShift);
+        var set = (prot & Prot.Read) != 0 ? VmaFlags.Read : VmaFlags.None;
+        set |= (prot & Prot.Write) != 0 ? VmaFlags.Write : VmaFlags.None;
+        set |= (prot & Prot.Exec) != 0 ? VmaFlags.Exec : VmaFlags.None;
+        for (var i = mm.FirstVmaEndingAfter(start); i < mm.VmaCount && mm.VmaAt(i).Start < end; i++)
+        {
+            ref var vma = ref mm.VmaAt(i);
+            vma.Flags = (vma.Flags & ~(VmaFlags.Read | VmaFlags.Write | VmaFlags.Exec)) | set;
+            i = VmaRules.Merge(m, mm, i, VmaRules.MergeKind.Mprotect);
+        }
+    }
+
+    private static void ChangeLeaf(Machine m, AddressSpace mm, ref OpCursor c, ref Vma vma, ulong start, ulong stop)
+    {
+        var t = mm.Leaf(start, create: false);
+        if (t < 0)
+        {
+            return;
+        }
+
+        var accessible = vma.IsAccessible;
+        for (var va = start; va < stop; va += m.PageSize)
+        {
+            ref var pte = ref mm.Pte(t, va);
+            var old = pte;
+            if (!Pte.IsPresent(old))
+            {
+                continue;
+            }
+
+            var neu = old & ~(Pte.Write | Pte.ProtNone | Pte.NoExec);
+            neu |= VmaRules.ProtBits(vma);
+            if (!accessible)
+            {
+                neu = (neu & ~Pte.Write) | Pte.ProtNone; // PAGE_NONE: not present to the CPU
+            }
+            else if ((neu & Pte.Write) == 0 && TryUpgrade(m, vma, old))
+            {
+                neu |= Pte.Write;
+            }
+
+            c.Flags |= AnyPresent;
+            if (m.Policy.MprotectFlush == MprotectFlush.WholeRange)
+            {
+                c.Gather(va, m.PageSize);
+            }
+            else if (NeedsFlush(old, neu))
+            {
+                c.Gather(va, m.PageSize);
+            }
+
+            if (neu != old)
+            {
+                pte = neu;
+                var kind = (old & Pte.Write) != 0 && (neu & Pte.Write) == 0 ? PteChangeKind.WriteProtect
+                    : (neu & Pte.ProtNone) != 0 ? PteChangeKind.ProtNone : PteChangeKind.Upgrade;
+                m.EmitPte(va, old, neu, kind, m.Current.Pid);
+            }
+        }
+    }
+
+    /// <summary>x86 pte_needs_flush: a permission was taken away (write, present, exec).</summary>
+    private static bool NeedsFlush(ulong old, ulong neu) =>
+        ((old & Pte.Write) != 0 && (neu & Pte.Write) == 0)
+        || (Pte.IsCpuPresent(old) && !Pte.IsCpuPresent(neu))
+        || ((old & Pte.NoExec) == 0 && (neu & Pte.NoExec) != 0);
+
+    /// <summary>
+    /// May a read-only PTE become writable without a fault? Shared: only dirty_accountable VMAs (page_mkwrite
+    /// returns before the protection comparison, so ext4 only, WN-3), tested per era. Private: v6.0+ exclusive
+    /// anon pages (WN-4).
+    /// </summary>
+    private static bool TryUpgrade(Machine m, in Vma vma, ulong old)
+    {
+        if (!vma.Has(VmaFlags.Write) || (old & Pte.UffdWp) != 0)
+        {
+            return false;
+        }
+
+        var softDirty = (old & Pte.SoftDirty) != 0;
+        if (vma.Has(VmaFlags.Shared))
+        {
+            if (vma.Kind != FileKind.Ext4 || (old & Pte.Dirty) == 0)
+            {
+                return false;
+            }
+
+            return m.Policy.MprotectSoftDirtyCheck switch
+            {
+                MprotectSoftDirtyCheck.None => true,
+                // 64e455079e1b as merged: pte_soft_dirty || !(vm_flags & VM_SOFTDIRTY), the inverted VMA test.
+                MprotectSoftDirtyCheck.Inverted => softDirty || !vma.Has(VmaFlags.SoftDirty),
+                _ => softDirty || !VmaRules.TrackingOn(m, vma), // 76aefad628aa
+            };
+        }
+
+        if (!m.Policy.MprotectAnonUpgrade || (VmaRules.TrackingOn(m, vma) && !softDirty) || (old & Pte.Special) != 0)
+        {
+            return false;
+        }
+
+        var frame = Pte.Frame(old);
+        return m.Frames.Has(frame, FrameFlags.Anon) && m.Frames.Has(frame, FrameFlags.AnonExclusive);
+    }
+}

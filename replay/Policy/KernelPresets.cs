@@ -1,0 +1,93 @@
+namespace MmReplay.Replay.Policy;
+
+/// <summary>
+/// Named kernel versions. Each mainline preset derives from the previous one and changes only the knobs whose
+/// commit landed in that release, so the list reads as a changelog. Distribution presets start from their
+/// mainline base and add the stable backports they are known to carry.
+/// </summary>
+internal static class KernelPresets
+{
+    private static readonly (string Name, KernelPolicy Policy)[] All = Build();
+
+    public static IReadOnlyList<string> Names { get; } = Array.ConvertAll(All, p => p.Name);
+
+    public static KernelPolicy Get(string name)
+    {
+        foreach (var (n, p) in All)
+        {
+            if (string.Equals(n, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return p;
+            }
+        }
+
+        throw new ArgumentException($"unknown policy preset '{name}' (known: {string.Join(", ", Names)})", nameof(name));
+    }
+
+    private static (string, KernelPolicy)[] Build()
+    {
+        var list = new List<(string, KernelPolicy)>();
+        void Add(string name, KernelPolicy p) => list.Add((name, p with { Name = name }));
+
+        var v3_17 = new KernelPolicy
+        {
+            Name = "linux-3.17",
+            ClearRefsEra = ClearRefsEra.A,
+            SoftDirtyWritenotify = false,
+            MprotectSoftDirtyCheck = MprotectSoftDirtyCheck.None,
+            MprotectAnonUpgrade = false,
+            MprotectFlush = MprotectFlush.WholeRange,
+            CowReuse = CowReuseRule.Mapcount,
+            ForkPinned = ForkPinnedRule.Share,
+            SoftDirtyMerge = SoftDirtyMerge.Survivor,
+            ClearRefsFlushRegression = false,
+            ClearRefsSkipPinned = false,
+            PagemapExclusiveBit = false,
+            Notifier = NotifierStrategy.Double,
+            GupProtnone = GupProtnone.FollNuma,
+            PerVmaLockFaults = false,
+        };
+        Add("linux-3.17", v3_17);
+        // 64e455079e1b: write lock + vma_set_page_prot, writenotify for soft-dirty, and the inverted mprotect test.
+        var v3_18 = v3_17 with { ClearRefsEra = ClearRefsEra.B, SoftDirtyWritenotify = true, MprotectSoftDirtyCheck = MprotectSoftDirtyCheck.Inverted };
+        Add("linux-3.18", v3_18);
+        var v4_14 = v3_18 with { PagemapExclusiveBit = true };
+        Add("linux-4.14", v4_14);
+        var v4_15 = v4_14 with { Notifier = NotifierStrategy.OnlyEnd };
+        Add("linux-4.15", v4_15);
+        // 0758cd830494 made tlb_finish_mmu skip the flush clear_refs relied on [M: window 5.5-5.10].
+        var v5_8 = v4_15 with { ClearRefsFlushRegression = true };
+        Add("linux-5.8", v5_8);
+        var v5_9 = v5_8 with { CowReuse = CowReuseRule.Refcount, ForkPinned = ForkPinnedRule.Copy };
+        Add("linux-5.9", v5_9);
+        Add("linux-5.10", v5_9);
+        var v5_11 = v5_9 with { ClearRefsEra = ClearRefsEra.C, ClearRefsFlushRegression = false, ClearRefsSkipPinned = true };
+        Add("linux-5.11", v5_11);
+        Add("linux-5.18", v5_11);
+        var v5_19 = v5_11 with { CowReuse = CowReuseRule.AnonExclusive };
+        Add("linux-5.19", v5_19);
+        var v6_0 = v5_19 with { MprotectSoftDirtyCheck = MprotectSoftDirtyCheck.Fixed, MprotectAnonUpgrade = true, MprotectFlush = MprotectFlush.Changed };
+        Add("linux-6.0", v6_0);
+        var v6_1 = v6_0 with { GupProtnone = GupProtnone.FollForce };
+        Add("linux-6.1", v6_1);
+        var v6_4 = v6_1 with { PerVmaLockFaults = true };
+        Add("linux-6.4", v6_4);
+        var v6_5 = v6_4 with { GupProtnone = GupProtnone.HonorNumaFault };
+        Add("linux-6.5", v6_5);
+        var v6_6 = v6_5 with { Notifier = NotifierStrategy.TlbHook };
+        Add("linux-6.6", v6_6);
+        Add("linux-6.12", v6_6);
+        Add("linux-6.18", v6_6);
+        var v6_19 = v6_6 with { SoftDirtyMerge = SoftDirtyMerge.Sticky };
+        Add("linux-6.19", v6_19);
+        Add("latest", v6_19);
+
+        // Debian 5.10.223: 9348b73c2e1b backported (observed: a pinned page keeps bit 55 across clear_refs 4);
+        // the clear_refs flush fix assumed backported through 5.10.y stable [M].
+        Add("debian-5.10.223", v5_9 with { ClearRefsSkipPinned = true, ClearRefsFlushRegression = false });
+        // Debian 6.1.y: d74943a2f3cd (FOLL_HONOR_NUMA_FAULT) is in 6.1.y stable [V: cherry-pick mail].
+        Add("debian-6.1", v6_1 with { GupProtnone = GupProtnone.HonorNumaFault });
+        Add("debian-6.12", v6_6);
+        return [.. list];
+    }
+}
