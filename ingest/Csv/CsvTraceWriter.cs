@@ -13,12 +13,12 @@ public sealed class CsvTraceWriter : IDisposable
     private readonly CsvWriter _csv;
     private readonly ArgText _args = new();
     private readonly byte[] _addr = new byte[24];
-    private readonly IReadOnlyList<string> _devices;
+    private readonly Func<int, string> _deviceName;
     private long _row;
 
-    public CsvTraceWriter(Stream output, int pageSize, IReadOnlyList<string> deviceNames)
+    public CsvTraceWriter(Stream output, int pageSize, Func<int, string> deviceName)
     {
-        _devices = deviceNames;
+        _deviceName = deviceName;
         _csv = CsvWriter.Create(output, CsvWriterOptions.Default with { NewLine = "\n", CommentPrefix = '#' });
         _csv.WriteComment($"mmreplay-trace v1 page_size={pageSize}");
         _csv.WriteHeader(["time_ns", "cpu", "pid", "tid", "op", "addr", "len", "args"]);
@@ -101,8 +101,8 @@ public sealed class CsvTraceWriter : IDisposable
                 args.Add("file", ev.FileId).Add("first", ev.PgOff).Add("nr", ev.Count);
                 break;
             case OpCode.Pin: args.AddFlags("flags", ArgValues.PinFlags, ev.PinFlags); break;
-            case OpCode.DevAttach: args.Add("dev", _devices[ev.Device]).Add("kind", ArgValues.Kind.NameOf(ev.DeviceKind)); break;
-            case OpCode.DevDetach or OpCode.DevRead or OpCode.DevWrite: args.Add("dev", _devices[ev.Device]); break;
+            case OpCode.DevAttach: args.Add("dev", _deviceName(ev.Device)).Add("kind", ArgValues.Kind.NameOf(ev.DeviceKind)); break;
+            case OpCode.DevDetach or OpCode.DevRead or OpCode.DevWrite: args.Add("dev", _deviceName(ev.Device)); break;
             case OpCode.KsmMerge: args.Add("with_pid", ev.OtherPid).AddHex("with_addr", ev.Value); break;
             case OpCode.TlbFlush: args.Add("reason", ArgValues.Reason.NameOf(ev.TlbReason)).Add("pages", ev.Count); break;
             case OpCode.Notifier:
