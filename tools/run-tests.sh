@@ -8,8 +8,17 @@ results=out/test-results
 rm -rf "$results"
 mkdir -p "$results"
 
-dotnet test Pipeline.sln -c Release --nologo --logger "trx" --results-directory "$results" "$@"
-status=$?
+# Build once, then run each test project with its own TRX file name: TRX names that dotnet test picks
+# itself carry only a timestamp and can collide when projects finish in the same second.
+status=0
+dotnet build Pipeline.sln -c Release --nologo -v quiet || status=$?
+if [ "$status" -eq 0 ]; then
+    for project in tests/*/*.Tests.csproj; do
+        name=$(basename "$project" .csproj)
+        dotnet test "$project" -c Release --no-build --nologo \
+            --logger "trx;LogFileName=$name.trx" --results-directory "$results" "$@" || status=$?
+    done
+fi
 
 passed=0; failed=0; skipped=0; files=0
 for trx in "$results"/*.trx; do
