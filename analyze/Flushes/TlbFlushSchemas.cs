@@ -12,7 +12,7 @@ public static class TlbFlushSchemas
         [
             new("line", ArrowType.Int64, "source line of the trace event whose op caused the flush"),
             new("op", ArrowType.DictionaryUtf8, "op that caused the flush") { Values = Vocabulary.Ops },
-            new("pid", ArrowType.Int32, "process (mm) flushed; 0 for a task-switch flush"),
+            new("pid", ArrowType.Int32, "process (mm) flushed, or switched to for a task-switch flush"),
             new("cpu", ArrowType.Int32, "CPU that logged the event"),
             new("initiator_cpu", ArrowType.Int32, "CPU that started the logical flush (differs from cpu for remote shootdowns)"),
             new("reason", ArrowType.DictionaryUtf8, "tracepoint reason string (enum tlb_flush_reason)") { Values = Vocabulary.FlushReasons },

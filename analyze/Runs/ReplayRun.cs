@@ -3,7 +3,6 @@ using System.Reflection;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Threading.Channels;
-using MmReplay.Analyze.Flushes;
 using MmReplay.Arrow;
 using MmReplay.Ingest;
 using MmReplay.Replay;
@@ -12,114 +11,70 @@ using MmReplay.Replay.Engine;
 namespace MmReplay.Analyze.Runs;
 
 /// <summary>
-/// One trace under one policy, end to end: ingest -> replay -> analyzers -> Arrow tables, rejects.csv,
-/// manifest.json and timing.json in the output directory. Every file is written under a temporary name
-/// and renamed when complete, so an interrupted run leaves no half file.
+/// One trace, parsed once, replayed under one or more policies: ingest -> (fan-out) -> one replay task per
+/// policy -> analyzers -> Arrow tables, manifest.json and timing.json per policy, rejects.csv per trace.
+/// Every file is written under a temporary name and renamed when complete, so an interrupted run leaves no
+/// half file.
 /// </summary>
 public static class ReplayRun
 {
-    /// <summary>Event batches in flight between the reader and the model.</summary>
-    private const int EventChannelCapacity = 8;
+    /// <summary>Event batches in flight on each channel (bounds memory whatever the trace length).</summary>
+    private const int ChannelCapacity = 8;
 
     /// <summary>
-    /// Runs the replay. Throws <see cref="FileNotFoundException"/>/<see cref="IOException"/> for a missing input,
+    /// Runs the replays. Throws <see cref="FileNotFoundException"/>/<see cref="IOException"/> for a missing input,
     /// <see cref="TraceRejectedException"/> under Strict, <see cref="TraceFormatException"/> for an unreadable trace,
     /// <see cref="OperationCanceledException"/> when cancelled.
     /// </summary>
-    public static async Task<ReplayRunResult> RunAsync(ReplayRunOptions options, CancellationToken cancel)
+    public static async Task<IReadOnlyList<ReplayRunResult>> RunAsync(ReplayRunOptions options, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var clock = Stopwatch.StartNew();
-        Directory.CreateDirectory(options.OutputDirectory);
+        if (options.Targets.Count == 0)
+        {
+            throw new ArgumentException("at least one policy to replay under", nameof(options));
+        }
 
-        using var rejects = new RejectsCsvWriter(Path.Combine(options.OutputDirectory, "rejects.csv"));
+        var clock = Stopwatch.StartNew();
+        var rejectsDirectory = Path.GetDirectoryName(Path.GetFullPath(options.RejectsPath))!;
+        Directory.CreateDirectory(rejectsDirectory);
+        using var rejects = new RejectsCsvWriter(options.RejectsPath);
         using var reader = TraceReaders.Open(
             options.TracePath,
             new TraceReaderOptions { Strict = options.Strict, Parallelism = options.Parallelism },
             rejects);
 
-        var run = new RunContext(TraceName(options.TracePath), options.Policy.Name, options.Seed, options.OutputDirectory);
-        var machine = new Machine(options.Policy, new MachineConfig { Cpus = options.Cpus, PageSize = reader.Info.PageSize });
-        var analyzers = new List<IAnalyzer>();
+        var traceName = options.TraceName ?? TraceName(options.TracePath);
+        var replays = new List<Replay>();
         try
         {
-            analyzers.Add(new TlbFlushAnalyzer(run));
-
-            var events = Channel.CreateBounded<EventBatch>(new BoundedChannelOptions(EventChannelCapacity)
+            foreach (var target in options.Targets)
             {
-                SingleReader = true,
-                SingleWriter = true,
-                FullMode = BoundedChannelFullMode.Wait,
-            });
-            // A replay failure must stop the reader too, or it would wait on a full channel forever.
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-            var read = Task.Run(() => reader.ReadAsync(events.Writer, stop.Token), CancellationToken.None);
-            var progress = options.Progress is null ? Task.CompletedTask : ReportProgressAsync(reader.Info, options.Progress, read);
-            ReplayCounts counts;
-            try
-            {
-                counts = await ReplayEngine.RunAsync(events.Reader, machine, analyzers, cancel).ConfigureAwait(false);
-            }
-            catch (Exception)
-            {
-                await stop.CancelAsync().ConfigureAwait(false);
-                try
-                {
-                    // The reader's own failure (a strict reject, a cut gzip) is the cause of what the replay saw.
-                    await read.ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
-                {
-                    // Cancelled by us above: the replay failure is the one to report.
-                }
-
-                await progress.ConfigureAwait(false);
-                throw;
+                Directory.CreateDirectory(target.OutputDirectory);
+                var run = new RunContext(traceName, target.Policy.Name, options.Seed, target.OutputDirectory);
+                var machine = new Machine(target.Policy, new MachineConfig { Cpus = options.Cpus, PageSize = reader.Info.PageSize });
+                replays.Add(new Replay(target, machine, AnalyzerSet.Create(run)));
             }
 
-            await read.ConfigureAwait(false);
-            await progress.ConfigureAwait(false);
-
-            var tables = new List<TableEntry>();
-            var metrics = new List<Metric>();
-            foreach (var analyzer in analyzers)
-            {
-                tables.AddRange(analyzer.Complete());
-                metrics.AddRange(analyzer.Metrics);
-            }
-
+            var counts = await StreamAsync(reader, replays, options.Progress, cancel).ConfigureAwait(false);
             rejects.Complete();
-            var info = reader.Info;
-            var manifest = new RunManifest
+
+            var input = await DescribeInputAsync(options.TracePath, traceName, reader.Info, cancel).ConfigureAwait(false);
+            var results = new List<ReplayRunResult>();
+            for (var i = 0; i < replays.Count; i++)
             {
-                ToolVersion = ToolVersion,
-                Trace = await DescribeInputAsync(options.TracePath, run.Trace, info, cancel).ConfigureAwait(false),
-                Policy = options.Policy.Name,
-                Knobs = Knobs(options.Policy),
-                Seed = options.Seed,
-                Rows = new RowAccounting(
-                    info.RowsRead,
-                    info.RowsRejected,
-                    info.EventsEmitted,
-                    counts.Replayed,
-                    counts.Recorded,
-                    counts.NotModelled,
-                    NotModelled(counts),
-                    counts.Effects),
-                Tables = tables,
-            };
-            AtomicFile.Write(Path.Combine(options.OutputDirectory, "manifest.json"), manifest.WriteTo);
-            clock.Stop();
-            WriteTiming(options.OutputDirectory, clock.Elapsed, info.RowsRead);
-            metrics.Insert(0, new Metric("rows_rejected", info.RowsRejected));
-            metrics.Insert(0, new Metric("events", counts.Replayed));
-            return new ReplayRunResult(manifest, metrics, clock.Elapsed);
+                results.Add(Finish(replays[i], counts[i], input, reader.Info, options.Seed, clock.Elapsed));
+            }
+
+            return results;
         }
         finally
         {
-            foreach (var analyzer in analyzers)
+            foreach (var replay in replays)
             {
-                analyzer.Dispose();
+                foreach (var analyzer in replay.Analyzers)
+                {
+                    analyzer.Dispose();
+                }
             }
         }
     }
@@ -142,39 +97,174 @@ public static class ReplayRun
         return dot > 0 ? name[..dot] : name;
     }
 
-    private static List<KeyValuePair<string, string>> Knobs(KernelPolicy policy)
+    /// <summary>
+    /// Reader -> one channel per replay (the batch is shared: each replay releases it once) -> engines.
+    /// A replay failure stops the reader and the other replays, or they would wait on full channels forever.
+    /// </summary>
+    private static async Task<ReplayCounts[]> StreamAsync(ITraceReader reader, List<Replay> replays, IProgress<long>? progress, CancellationToken cancel)
     {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        var parsed = NewChannel();
+        var read = Task.Run(() => reader.ReadAsync(parsed.Writer, stop.Token), CancellationToken.None);
+        var inputs = new Channel<EventBatch>[replays.Count];
+        Task fanOut;
+        if (replays.Count == 1)
+        {
+            inputs[0] = parsed;
+            fanOut = Task.CompletedTask;
+        }
+        else
+        {
+            for (var i = 0; i < inputs.Length; i++)
+            {
+                inputs[i] = NewChannel();
+            }
+
+            fanOut = Task.Run(() => FanOutAsync(parsed.Reader, inputs, stop.Token), CancellationToken.None);
+        }
+
+        var reporting = progress is null ? Task.CompletedTask : ReportProgressAsync(reader.Info, progress, read);
+        var engines = new Task<ReplayCounts>[replays.Count];
+        for (var i = 0; i < replays.Count; i++)
+        {
+            var replay = replays[i];
+            var input = inputs[i].Reader;
+            engines[i] = Task.Run(() => ReplayEngine.RunAsync(input, replay.Machine, replay.Analyzers, stop.Token), CancellationToken.None);
+        }
+
+        try
+        {
+            await Task.WhenAll(engines).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                // The reader's own failure (a strict reject, a cut gzip) is the cause of what the replays saw.
+                await read.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
+            {
+                // Cancelled by us above: the replay failure is the one to report.
+            }
+
+            await Task.WhenAll(fanOut, reporting).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            throw;
+        }
+
+        await read.ConfigureAwait(false);
+        await fanOut.ConfigureAwait(false);
+        await reporting.ConfigureAwait(false);
+        var counts = new ReplayCounts[engines.Length];
+        for (var i = 0; i < engines.Length; i++)
+        {
+            counts[i] = engines[i].Result;
+        }
+
+        return counts;
+    }
+
+    private static async Task FanOutAsync(ChannelReader<EventBatch> parsed, Channel<EventBatch>[] outputs, CancellationToken cancel)
+    {
+        try
+        {
+            await foreach (var batch in parsed.ReadAllAsync(cancel).ConfigureAwait(false))
+            {
+                batch.SetConsumers(outputs.Length);
+                foreach (var output in outputs)
+                {
+                    await output.Writer.WriteAsync(batch, cancel).ConfigureAwait(false);
+                }
+            }
+
+            foreach (var output in outputs)
+            {
+                output.Writer.Complete();
+            }
+        }
+        catch (Exception e)
+        {
+            foreach (var output in outputs)
+            {
+                output.Writer.TryComplete(e);
+            }
+
+            throw;
+        }
+    }
+
+    private static Channel<EventBatch> NewChannel() =>
+        Channel.CreateBounded<EventBatch>(new BoundedChannelOptions(ChannelCapacity)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+
+    private static ReplayRunResult Finish(Replay replay, ReplayCounts counts, TraceInput input, TraceInfo info, ulong seed, TimeSpan wall)
+    {
+        var tables = new List<TableEntry>();
+        var metrics = new List<Metric>
+        {
+            new("events", counts.Replayed),
+            new("rows_rejected", info.RowsRejected),
+        };
+        foreach (var analyzer in replay.Analyzers)
+        {
+            tables.AddRange(analyzer.Complete());
+            metrics.AddRange(analyzer.Metrics);
+        }
+
         var knobs = new List<KeyValuePair<string, string>>();
-        foreach (var knob in policy.Knobs)
+        foreach (var knob in replay.Target.Policy.Knobs)
         {
             knobs.Add(new(knob.Name, knob.Value));
         }
 
-        return knobs;
-    }
-
-    private static List<KeyValuePair<string, long>> NotModelled(ReplayCounts counts)
-    {
-        var list = new List<KeyValuePair<string, long>>();
+        var notModelled = new List<KeyValuePair<string, long>>();
         foreach (var (op, count) in counts.NotModelledByOp())
         {
-            list.Add(new(OpTable.Name(op), count));
+            notModelled.Add(new(OpTable.Name(op), count));
         }
 
-        return list;
+        var manifest = new RunManifest
+        {
+            ToolVersion = ToolVersion,
+            Trace = input,
+            Policy = replay.Target.Policy.Name,
+            Knobs = knobs,
+            Seed = seed,
+            Rows = new RowAccounting(
+                info.RowsRead,
+                info.RowsRejected,
+                info.EventsEmitted,
+                counts.Replayed,
+                counts.Recorded,
+                counts.NotModelled,
+                notModelled,
+                counts.Effects),
+            Metrics = metrics,
+            Tables = tables,
+        };
+        var directory = replay.Target.OutputDirectory;
+        AtomicFile.Write(Path.Combine(directory, "manifest.json"), manifest.WriteTo);
+        WriteTiming(directory, wall, info.RowsRead);
+        return new ReplayRunResult(manifest, metrics, wall);
     }
 
     private static async Task<TraceInput> DescribeInputAsync(string path, string name, TraceInfo info, CancellationToken cancel)
     {
+        var format = info.Format.ToString().ToLowerInvariant();
         if (path == "-")
         {
-            return new TraceInput(name, path, info.Format.ToString().ToLowerInvariant(), info.BytesRead, "");
+            return new TraceInput(name, path, format, info.BytesRead, "");
         }
 
         var file = new FileInfo(path);
         await using var stream = file.OpenRead();
         var hash = await SHA256.HashDataAsync(stream, cancel).ConfigureAwait(false);
-        return new TraceInput(name, path, info.Format.ToString().ToLowerInvariant(), file.Length, Convert.ToHexStringLower(hash));
+        return new TraceInput(name, path, format, file.Length, Convert.ToHexStringLower(hash));
     }
 
     private static void WriteTiming(string directory, TimeSpan wall, long rows)
@@ -199,4 +289,7 @@ public static class ReplayRun
 
         progress.Report(info.BytesRead);
     }
+
+    /// <summary>One policy's replay of the shared event stream.</summary>
+    private sealed record Replay(ReplayTarget Target, Machine Machine, List<IAnalyzer> Analyzers);
 }

@@ -1,15 +1,18 @@
-using MmReplay.Replay;
-
 namespace MmReplay.Analyze.Runs;
 
-/// <summary>Everything one replay run needs: the CLI maps its flags onto this.</summary>
+/// <summary>Everything one replay of one trace needs: the CLI maps its flags onto this.</summary>
 public sealed record ReplayRunOptions
 {
     public required string TracePath { get; init; }
 
-    public required string OutputDirectory { get; init; }
+    /// <summary>One replay per target, all fed from a single parse of the trace.</summary>
+    public required IReadOnlyList<ReplayTarget> Targets { get; init; }
 
-    public required KernelPolicy Policy { get; init; }
+    /// <summary>Where rejected rows go (rejects.csv); the parse is shared, so there is one per trace.</summary>
+    public required string RejectsPath { get; init; }
+
+    /// <summary>Name used in table columns and partitions (default: the file name without extensions).</summary>
+    public string? TraceName { get; init; }
 
     public ulong Seed { get; init; }
 

@@ -23,6 +23,9 @@ public sealed class RunManifest
 
     public required RowAccounting Rows { get; init; }
 
+    /// <summary>Headline numbers of the run (what `mmreplay compare` reads).</summary>
+    public required IReadOnlyList<Metric> Metrics { get; init; }
+
     /// <summary>Table name to (file, rows), in the order they were written.</summary>
     public required IReadOnlyList<TableEntry> Tables { get; init; }
 
@@ -71,6 +74,14 @@ public sealed class RunManifest
 
         json.WriteEndObject();
         json.WriteNumber("effects", Rows.Effects);
+        json.WriteEndObject();
+
+        json.WriteStartObject("metrics");
+        foreach (var metric in Metrics)
+        {
+            json.WriteNumber(metric.Name, metric.Value);
+        }
+
         json.WriteEndObject();
 
         json.WriteStartObject("tables");

@@ -40,33 +40,34 @@ public static class ReplayCommand
                 return ExitCodes.Usage;
             }
 
+            var outputDirectory = parse.GetValue(output) ?? Path.Combine("out", ReplayRun.TraceName(path));
             var options = new ReplayRunOptions
             {
                 TracePath = path,
-                OutputDirectory = parse.GetValue(output) ?? Path.Combine("out", ReplayRun.TraceName(path)),
-                Policy = kernel,
+                Targets = [new ReplayTarget(kernel, outputDirectory)],
+                RejectsPath = Path.Combine(outputDirectory, "rejects.csv"),
                 Seed = parse.GetValue(seed),
                 Strict = parse.GetValue(strict),
                 Cpus = cpuCount,
             };
             try
             {
-                var result = await ProgressDisplay.RunAsync(
+                var results = await ProgressDisplay.RunAsync(
                     parse.GetValue(progress),
-                    $"replay {options.Policy.Name}",
+                    $"replay {kernel.Name}",
                     reporter => ReplayRun.RunAsync(options with { Progress = reporter }, cancel),
                     File.Exists(path) ? new FileInfo(path).Length : null);
                 if (!parse.GetValue(quiet))
                 {
-                    Summary.Print(options.OutputDirectory, [result]);
+                    Summary.Print(outputDirectory, results);
                 }
 
-                var rejected = result.Manifest.Rows.Rejected;
+                var rejected = results[0].Manifest.Rows.Rejected;
                 if (rejected > 0)
                 {
                     await Console.Error.WriteLineAsync(string.Create(
                         CultureInfo.InvariantCulture,
-                        $"mmreplay: {rejected} row(s) rejected, see {Path.Combine(options.OutputDirectory, "rejects.csv")}"));
+                        $"mmreplay: {rejected} row(s) rejected, see {options.RejectsPath}"));
                 }
 
                 return ExitCodes.Ok;
