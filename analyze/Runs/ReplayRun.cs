@@ -62,7 +62,7 @@ public static class ReplayRun
             var results = new List<ReplayRunResult>();
             for (var i = 0; i < replays.Count; i++)
             {
-                results.Add(Finish(replays[i], counts[i], input, reader.Info, options.Seed, clock.Elapsed));
+                results.Add(Finish(replays[i], counts[i], input, reader.Info, options, clock.Elapsed));
             }
 
             return results;
@@ -202,7 +202,7 @@ public static class ReplayRun
             FullMode = BoundedChannelFullMode.Wait,
         });
 
-    private static ReplayRunResult Finish(Replay replay, ReplayCounts counts, TraceInput input, TraceInfo info, ulong seed, TimeSpan wall)
+    private static ReplayRunResult Finish(Replay replay, ReplayCounts counts, TraceInput input, TraceInfo info, ReplayRunOptions options, TimeSpan wall)
     {
         var tables = new List<TableEntry>();
         var metrics = new List<Metric>
@@ -234,7 +234,7 @@ public static class ReplayRun
             Trace = input,
             Policy = replay.Target.Policy.Name,
             Knobs = knobs,
-            Seed = seed,
+            Seed = options.Seed,
             Rows = new RowAccounting(
                 info.RowsRead,
                 info.RowsRejected,
@@ -249,7 +249,11 @@ public static class ReplayRun
         };
         var directory = replay.Target.OutputDirectory;
         AtomicFile.Write(Path.Combine(directory, "manifest.json"), manifest.WriteTo);
-        WriteTiming(directory, wall, info.RowsRead);
+        if (options.WriteTiming)
+        {
+            WriteTiming(directory, wall, info.RowsRead);
+        }
+
         return new ReplayRunResult(manifest, metrics, wall);
     }
 

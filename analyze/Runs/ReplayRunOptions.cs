@@ -25,6 +25,9 @@ public sealed record ReplayRunOptions
     /// <summary>Parse on this many cores (order is preserved); -1 = all.</summary>
     public int Parallelism { get; init; } = -1;
 
+    /// <summary>Write timing.json (wall time) beside each manifest; the only file of a run that is not reproducible.</summary>
+    public bool WriteTiming { get; init; } = true;
+
     /// <summary>Called now and then with the input bytes read so far (progress display).</summary>
     public IProgress<long>? Progress { get; init; }
 }
