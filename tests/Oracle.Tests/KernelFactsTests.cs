@@ -12,6 +12,7 @@ public sealed class KernelFactsTests
 {
     private const ulong A = 0x10000000;
     private const ulong P = TraceBuilder.Page;
+    private const int RandomTraces = 20;
 
     [KernelTheory]
     [InlineData("5.10")]
@@ -23,9 +24,13 @@ public sealed class KernelFactsTests
         Assert.Null(environment.MissingTools());
         Assert.True(environment.Kernels().TryGetValue(series, out OracleKernel? kernel), $"linux-{series} missing: run {OracleEnvironment.SetupCommand}");
 
-        OracleRunResult run = await OracleRunner.RunAsync(
-            [new OracleTrace("soft-dirty", SoftDirty.Build()), new OracleTrace("fork", Fork.Build()), new OracleTrace("pin", Pin.Build())],
-            kernel!, environment: environment);
+        // The same boot also runs random traces: the generator must stay inside what the kernel executes
+        // (no failed system call, no signal), which is what the model comparison will rely on.
+        var traces = new List<OracleTrace> { new("soft-dirty", SoftDirty.Build()), new("fork", Fork.Build()), new("pin", Pin.Build()) };
+        for (int seed = 1; seed <= RandomTraces; seed++)
+            traces.Add(new OracleTrace($"oracle-random seed {seed}", RandomTraceGenerator.Generate(seed)));
+
+        OracleRunResult run = await OracleRunner.RunAsync(traces, kernel!, environment: environment);
 
         Assert.StartsWith(series, run.KernelRelease);
         foreach (OracleTraceResult trace in run.Traces)
@@ -33,6 +38,12 @@ public sealed class KernelFactsTests
         CheckSoftDirty(new Observed(run.Traces[0]));
         CheckFork(new Observed(run.Traces[1]));
         CheckPin(new Observed(run.Traces[2]), run.Traces[2]);
+        foreach (OracleTraceResult random in run.Traces.Skip(3))
+        {
+            KernelObservation[] failures = random.Observations.Where(o => o.Kind is ObservationKind.Error or ObservationKind.Segv).ToArray();
+            Assert.True(failures.Length == 0, $"{random.Name} on linux-{series}: {string.Join("; ", failures)}");
+            Assert.NotEmpty(random.Observations);
+        }
     }
 
     // L2 mmap 4 pages rw private anon; L3 pagemap; L4 write p0; L5 clear_refs 4; L6 pagemap; L7 write p0;

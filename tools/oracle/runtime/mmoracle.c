@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <poll.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -708,48 +709,51 @@ static uint64_t max_dma_bytes(void)
     return bytes;
 }
 
-static volatile sig_atomic_t timed_out;
-
-static void on_alarm(int sig)
-{
-    (void)sig;
-    timed_out = 1;
-}
-
 /*
- * Waits for the end of the trace: the process that runs the last op writes to done_pipe and exits. A trace
- * process that dies any other way (a runtime error, a signal) ends the trace as failed, as does the timeout.
- * Returns 0, 1 (a process failed), or 2 (timeout).
+ * Waits for the end of the trace: the process that runs the last op writes its index (>= 0) to done_pipe and
+ * exits. A trace process whose child dies abnormally reports it there too (a negative value, see on_child);
+ * processes the supervisor reaps itself (the root, orphans adopted as subreaper) are checked here. Any
+ * failure or the timeout ends the trace. Returns 0, 1 (a process failed), or 2 (timeout).
  */
 static int supervise(pid_t root)
 {
     close(done_pipe[1]);
-    fcntl(done_pipe[0], F_SETFL, O_NONBLOCK);
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_alarm;
-    sigaction(SIGALRM, &sa, NULL);
-    alarm(TRACE_TIMEOUT_SECONDS);
-    int result = 0, end;
-    for (;;) {
+    struct pollfd done = {.fd = done_pipe[0], .events = POLLIN};
+    int result = -1;
+    for (int waited_ms = 0; result < 0; waited_ms += 100) {
+        if (poll(&done, 1, 100) > 0) {
+            int end;
+            result = read(done_pipe[0], &end, sizeof end) == sizeof end && end >= 0 ? 0 : 1;
+            break;
+        }
         int status;
-        pid_t pid = waitpid(-1, &status, 0);
-        if (pid < 0) {
-            result = timed_out ? 2 : 1;
-            break;
-        }
-        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-            result = 1;
-            break;
-        }
-        if (read(done_pipe[0], &end, sizeof end) == sizeof end)
-            break;
+        pid_t pid;
+        while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+            if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+                result = 1;
+        if (waited_ms >= TRACE_TIMEOUT_SECONDS * 1000)
+            result = 2;
     }
     /* Processes still waiting for a token (no exit op in the trace) end with the trace. */
     kill(-root, SIGKILL);
     while (wait(NULL) > 0)
         ;
     return result;
+}
+
+/* In trace processes: reap exited children (exit ops) and report one that died any other way. */
+static void on_child(int sig)
+{
+    (void)sig;
+    int saved = errno, status;
+    while (waitpid(-1, &status, WNOHANG) > 0) {
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            int failure = -1;
+            if (write(done_pipe[1], &failure, sizeof failure) < 0)
+                _exit(6);
+        }
+    }
+    errno = saved;
 }
 
 /* Runs in a fresh supervisor process per trace, so one trace's state never leaks into the next. */
@@ -779,6 +783,9 @@ static int run_trace(void)
     if (root < 0)
         die("fork: %s", strerror(errno));
     if (root == 0) {
+        sa.sa_handler = on_child;
+        sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+        sigaction(SIGCHLD, &sa, NULL);
         setpgid(0, 0);
         my_pid = pids[0];
         /* Processes that the trace never forks exist from the start: fresh copies of the runtime. */
