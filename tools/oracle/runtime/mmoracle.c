@@ -427,6 +427,16 @@ static void do_uffd_wp(const struct op *op)
 
 /* --- pins and DMA through io_uring fixed buffers --------------------------------------------------------- */
 
+/* io_uring_register may return EINTR when a signal (SIGCHLD of an exited trace child) is pending: retry. */
+static long ring_register(int ring, unsigned opcode, void *arg, unsigned count)
+{
+    long r;
+    do
+        r = syscall(SYS_io_uring_register, ring, opcode, arg, count);
+    while (r < 0 && errno == EINTR);
+    return r;
+}
+
 static void *ring_map(int fd, size_t size, off_t offset)
 {
     void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, offset);
@@ -456,7 +466,7 @@ static void do_pin(const struct op *op)
         return;
     }
     struct iovec iov = {.iov_base = (void *)(uintptr_t)op->addr, .iov_len = op->len};
-    if (syscall(SYS_io_uring_register, ring, IORING_REGISTER_BUFFERS, &iov, 1) < 0) {
+    if (ring_register(ring, IORING_REGISTER_BUFFERS, &iov, 1) < 0) {
         emit_error(op, errno);
         close(ring);
         return;
@@ -491,7 +501,7 @@ static void do_unpin(const struct op *op)
         return;
     }
     /* Unregister is synchronous; closing the ring alone would unpin later, from a workqueue. */
-    if (syscall(SYS_io_uring_register, p->ring, IORING_UNREGISTER_BUFFERS, NULL, 0) < 0)
+    if (ring_register(p->ring, IORING_UNREGISTER_BUFFERS, NULL, 0) < 0)
         emit_error(op, errno);
     close(p->ring);
     p->ring = -1;
@@ -511,7 +521,11 @@ static long ring_io(struct pin *p, int opcode, uint64_t addr, uint64_t len)
     sqe->buf_index = 0;
     p->sq_array[index] = index;
     __atomic_store_n(p->sq_tail, tail + 1, __ATOMIC_RELEASE);
-    if (syscall(SYS_io_uring_enter, p->ring, 1, 1, IORING_ENTER_GETEVENTS, NULL, 0) < 0)
+    long entered;
+    do
+        entered = syscall(SYS_io_uring_enter, p->ring, 1, 1, IORING_ENTER_GETEVENTS, NULL, 0);
+    while (entered < 0 && errno == EINTR);
+    if (entered < 0)
         return -errno;
     unsigned head = *p->cq_head;
     if (head == __atomic_load_n(p->cq_tail, __ATOMIC_ACQUIRE))
