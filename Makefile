@@ -14,6 +14,7 @@ all: build
 # Restore NuGet packages (pinned centrally) and the npm packages of the Arrow interop tests (from the lockfile).
 setup: $(INTEROP)/node_modules/.package-lock.json
 	$(DOTNET) restore Pipeline.sln
+	tools/oracle/setup.sh
 
 $(INTEROP)/node_modules/.package-lock.json: $(INTEROP)/package-lock.json
 	@command -v node >/dev/null || { echo "node is required for the Arrow interop tests: apt-get install -y nodejs npm" >&2; exit 1; }

@@ -8,6 +8,7 @@ public static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return ReplayCommand.Create();
+        yield return BatchCommand.Create();
         yield return InspectCommand.Create();
         yield return ConvertCommand.Create();
     }
