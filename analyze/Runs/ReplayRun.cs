@@ -3,7 +3,10 @@ using System.Reflection;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Threading.Channels;
+using MmReplay.Analyze.Dirty;
+using MmReplay.Analyze.Faults;
 using MmReplay.Analyze.Flushes;
+using MmReplay.Analyze.Observations;
 using MmReplay.Arrow;
 using MmReplay.Ingest;
 using MmReplay.Replay;
@@ -44,6 +47,9 @@ public static class ReplayRun
         try
         {
             analyzers.Add(new TlbFlushAnalyzer(run));
+            analyzers.Add(new FaultAnalyzer(run));
+            analyzers.Add(new ObservationAnalyzer(run));
+            analyzers.Add(new DirtyAccuracyAnalyzer(run));
 
             var events = Channel.CreateBounded<EventBatch>(new BoundedChannelOptions(EventChannelCapacity)
             {
