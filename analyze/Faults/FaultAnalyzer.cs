@@ -5,8 +5,8 @@ using MmReplay.Replay;
 namespace MmReplay.Analyze.Faults;
 
 /// <summary>
-/// Every fault the model handled, one row each, and headline counts: all faults, hardware faults (the ones
-/// x86's exceptions:page_fault_user would log), write faults, and one count per resolution that occurred.
+/// Every fault the model handled, one row each, and headline counts: all faults, write faults, and one count
+/// per resolution that occurred (the gup column tells hardware faults from GUP's).
 /// </summary>
 public sealed class FaultAnalyzer : IAnalyzer
 {
@@ -17,7 +17,7 @@ public sealed class FaultAnalyzer : IAnalyzer
     private readonly TableWriter _faults;
     private readonly int _line, _op, _pid, _cpu, _address, _errorCode, _access, _protection, _resolution, _frame, _gup;
     private readonly long[] _byResolution = new long[Vocabulary.FaultResolutions.Count];
-    private long _total, _hardware, _writes;
+    private long _total, _writes;
 
     public FaultAnalyzer(RunContext run)
     {
@@ -57,7 +57,7 @@ public sealed class FaultAnalyzer : IAnalyzer
     {
         get
         {
-            var metrics = new List<Metric> { new("faults", _total), new("hw_faults", _hardware), new("write_faults", _writes) };
+            var metrics = new List<Metric> { new("faults", _total), new("write_faults", _writes) };
             for (var r = 0; r < _byResolution.Length; r++)
             {
                 if (_byResolution[r] != 0)
@@ -78,7 +78,6 @@ public sealed class FaultAnalyzer : IAnalyzer
         var access = AccessOf(e.Code);
         var resolution = Vocabulary.Resolution(e.Detail);
         _total++;
-        _hardware += gup ? 0 : 1;
         _writes += access == FaultAccess.Write ? 1 : 0;
         _byResolution[resolution]++;
 

@@ -10,7 +10,6 @@ public sealed class ObservationAnalyzer : IAnalyzer
     private readonly TableWriter _table;
     private readonly int _line, _op, _pid, _cpu, _address, _kind, _value, _frame;
     private readonly int _present, _swapped, _fileShared, _uffdWp, _exclusive, _softDirty, _pfn;
-    private long _rows, _pagemapEntries, _softDirtyEntries;
 
     public ObservationAnalyzer(RunContext run)
     {
@@ -45,13 +44,13 @@ public sealed class ObservationAnalyzer : IAnalyzer
 
     public IReadOnlyList<TableEntry> Complete() => [_table.Complete()];
 
-    public IReadOnlyList<Metric> Metrics => [new("observations", _rows), new("pagemap_soft_dirty", _softDirtyEntries), new("pagemap_entries", _pagemapEntries)];
+    /// <summary>None: the dirty-accuracy analyzer turns observations into the numbers that matter.</summary>
+    public IReadOnlyList<Metric> Metrics => [];
 
     public void Dispose() => _table.Dispose();
 
     private void Record(in Effect e)
     {
-        _rows++;
         var w = _table.Arrow;
         w.Int64(_line).Append(e.Line);
         w.Dictionary(_op).Append(Vocabulary.Op(e.Op));
@@ -64,8 +63,6 @@ public sealed class ObservationAnalyzer : IAnalyzer
         if (e.Detail == (byte)ObservationKind.Pagemap)
         {
             var entry = e.Value;
-            _pagemapEntries++;
-            _softDirtyEntries += (entry & PagemapEntry.SoftDirty) != 0 ? 1 : 0;
             w.Bool(_present).Append((entry & PagemapEntry.Present) != 0);
             w.Bool(_swapped).Append((entry & PagemapEntry.Swapped) != 0);
             w.Bool(_fileShared).Append((entry & PagemapEntry.FileShared) != 0);
