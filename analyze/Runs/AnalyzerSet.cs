@@ -1,4 +1,7 @@
+using MmReplay.Analyze.Dirty;
+using MmReplay.Analyze.Faults;
 using MmReplay.Analyze.Flushes;
+using MmReplay.Analyze.Observations;
 
 namespace MmReplay.Analyze.Runs;
 
@@ -11,6 +14,9 @@ public static class AnalyzerSet
         try
         {
             analyzers.Add(new TlbFlushAnalyzer(run));
+            analyzers.Add(new FaultAnalyzer(run));
+            analyzers.Add(new ObservationAnalyzer(run));
+            analyzers.Add(new DirtyAccuracyAnalyzer(run));
             return analyzers;
         }
         catch
