@@ -57,9 +57,12 @@ public sealed class ScenarioFile
                 continue;
             }
 
-            if (current is null || !int.TryParse(parts[0], out var traceLine) || parts.Length < 2)
+            var dots = parts[0].IndexOf("..", StringComparison.Ordinal);
+            var first = dots < 0 ? parts[0] : parts[0][..dots];
+            var last = dots < 0 ? parts[0] : parts[0][(dots + 2)..];
+            if (current is null || !int.TryParse(first, out var from) || !int.TryParse(last, out var to) || parts.Length < 2)
             {
-                throw new FormatException($"{path}:{i + 1}: expected '[presets]' or 'LINE CHECK ARGS # cite', got '{raw}'");
+                throw new FormatException($"{path}:{i + 1}: expected '[presets]' or 'LINE[..LINE] CHECK ARGS # cite', got '{raw}'");
             }
 
             if (cite.Length == 0)
@@ -67,7 +70,10 @@ public sealed class ScenarioFile
                 throw new FormatException($"{path}:{i + 1}: expectation without a cite (rule id or commit after '#')");
             }
 
-            current.Add(new Expectation(traceLine, parts[1], parts[2..], cite, i + 1));
+            for (var traceLine = from; traceLine <= to; traceLine++)
+            {
+                current.Add(new Expectation(traceLine, parts[1], parts[2..], cite, i + 1));
+            }
         }
 
         Flush();
