@@ -21,6 +21,18 @@ public static class Program
             cancel.Cancel();
         };
         var result = root.Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            // System.CommandLine exits 1 on parse errors; our contract says usage errors are 2.
+            foreach (var error in result.Errors)
+            {
+                await Console.Error.WriteLineAsync($"mmreplay: {error.Message}").ConfigureAwait(false);
+            }
+
+            await Console.Error.WriteLineAsync("Try 'mmreplay --help'.").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
         try
         {
             return await result.InvokeAsync(cancellationToken: cancel.Token).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using MmReplay.Ingest.ArrowTrace;
 using MmReplay.Ingest.Csv;
 using MmReplay.Ingest.Io;
 
@@ -26,9 +27,24 @@ public static class TraceReaders
         {
             case TraceFormat.Csv:
                 return new CsvTraceReader(input, options, rejects);
+            case TraceFormat.Arrow:
+                return OpenArrow(input, options);
             default:
                 input.Dispose();
                 throw new TraceFormatException(input.DisplayName, 0, "", $"{input.Format} traces are not readable yet");
+        }
+    }
+
+    private static ArrowTraceReader OpenArrow(TraceInput input, TraceReaderOptions options)
+    {
+        try
+        {
+            return new ArrowTraceReader(input, options);
+        }
+        catch (Exception e)
+        {
+            input.Dispose();
+            throw e is Arrow.ArrowFormatException ? new TraceFormatException(input.DisplayName, 0, "", e.Message) : e;
         }
     }
 

@@ -7,6 +7,9 @@ public static class CommandCatalog
 {
     public static IEnumerable<Command> All()
     {
-        yield break;
+        yield return ReplayCommand.Create();
+        yield return BatchCommand.Create();
+        yield return InspectCommand.Create();
+        yield return ConvertCommand.Create();
     }
 }

@@ -1,0 +1,42 @@
+# mmreplay: every entry point a user or CI needs. `make run` and `make test` set up what they need.
+SHELL := /bin/bash
+DOTNET ?= dotnet
+CONFIG ?= Release
+CLI := cli/bin/$(CONFIG)/net10.0/mmreplay.dll
+INTEROP := tools/arrow-interop
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+
+.PHONY: all setup build run test bench clean
+
+all: build
+
+# Restore NuGet packages (pinned centrally) and the npm packages of the Arrow interop tests (from the lockfile).
+setup: $(INTEROP)/node_modules/.package-lock.json
+	$(DOTNET) restore Pipeline.sln
+	tools/oracle/setup.sh
+
+$(INTEROP)/node_modules/.package-lock.json: $(INTEROP)/package-lock.json
+	@command -v node >/dev/null || { echo "node is required for the Arrow interop tests: apt-get install -y nodejs npm" >&2; exit 1; }
+	@# Not `npm ci`: this registry copy lacks some of nodejs-polars' optional platform packages, so the lockfile
+	@# cannot list them and `npm ci` refuses it as out of sync. `npm install` follows the same lockfile (exact
+	@# versions and integrity) and leaves it untouched.
+	npm install --prefix $(INTEROP) --no-audit --no-fund
+	@touch $@
+
+build: setup
+	$(DOTNET) build Pipeline.sln -c $(CONFIG) --no-restore
+
+# The main job on the embedded default trace: replay, write Arrow tables + manifest, print a summary.
+run: build
+	$(DOTNET) $(CLI) replay traces/default.csv --out out/default --policy latest
+
+test: setup
+	tools/run-tests.sh
+
+bench: build
+	$(DOTNET) run -c $(CONFIG) --no-build --project bench -- all
+
+clean:
+	$(DOTNET) clean Pipeline.sln -c $(CONFIG)
+	rm -rf out

@@ -1,0 +1,212 @@
+using MmReplay.Analyze.Runs;
+using MmReplay.Analyze.Tables;
+using MmReplay.Ingest;
+using MmReplay.Replay;
+
+namespace MmReplay.Analyze.Flushes;
+
+/// <summary>
+/// TLB flushes as x86's tlb:tlb_flush tracepoint would log them: one row per event, and per op kind the
+/// counts of rule TL-3 (kernel-semantics 7.2): logical flushes are "remote ipi send" events plus local
+/// shootdowns that no IPI send preceded; CPU work is every event.
+/// </summary>
+public sealed class TlbFlushAnalyzer : IAnalyzer
+{
+    private const int ReasonCount = 6;
+
+    private readonly TableWriter _events;
+    private readonly TableWriter _summary;
+    private readonly int _line, _op, _pid, _cpu, _initiator, _reason, _reasonCode, _pages, _scope, _start, _end, _targets, _flushId;
+    private readonly long[,] _byOpReason = new long[256, ReasonCount];
+    private readonly long[] _logical = new long[256];
+    private readonly long[] _full = new long[256];
+    private readonly long[] _rangedPages = new long[256];
+    private readonly long[] _ops = new long[256];
+
+    private long _flushes;
+    // The logical flush in progress: opened by an IPI send (or a stand-alone local flush), closed by the
+    // initiator's own local flush or by any event of another op row or initiator.
+    private long _openFlush = -1;
+    private int _openInitiator = -1;
+    private long _openLine = -1;
+    private long _lastCountedLine = -1;
+    private OpCode _lastCountedOp;
+
+    public TlbFlushAnalyzer(RunContext run)
+    {
+        _events = new TableWriter(run, TlbFlushSchemas.Events);
+        _summary = new TableWriter(run, TlbFlushSchemas.Summary);
+        _line = _events.Column("line");
+        _op = _events.Column("op");
+        _pid = _events.Column("pid");
+        _cpu = _events.Column("cpu");
+        _initiator = _events.Column("initiator_cpu");
+        _reason = _events.Column("reason");
+        _reasonCode = _events.Column("reason_code");
+        _pages = _events.Column("pages");
+        _scope = _events.Column("scope");
+        _start = _events.Column("start");
+        _end = _events.Column("end");
+        _targets = _events.Column("target_cpus");
+        _flushId = _events.Column("flush_id");
+    }
+
+    public void Observe(ReadOnlySpan<Effect> effects)
+    {
+        foreach (ref readonly var e in effects)
+        {
+            if (e.Kind == EffectKind.TlbFlush)
+            {
+                Record(in e);
+            }
+        }
+    }
+
+    public IReadOnlyList<TableEntry> Complete()
+    {
+        WriteSummary();
+        return [_events.Complete(), _summary.Complete()];
+    }
+
+    public IReadOnlyList<Metric> Metrics
+    {
+        get
+        {
+            long logical = 0, events = 0, ipis = 0;
+            for (var o = 0; o < 256; o++)
+            {
+                logical += _logical[o];
+                ipis += _byOpReason[o, (int)TlbFlushReason.RemoteShootdown];
+                for (var r = 0; r < ReasonCount; r++)
+                {
+                    events += _byOpReason[o, r];
+                }
+            }
+
+            return [new("flushes", logical), new("flush_events", events), new("ipis", ipis)];
+        }
+    }
+
+    public void Dispose()
+    {
+        _events.Dispose();
+        _summary.Dispose();
+    }
+
+    private void Record(in Effect e)
+    {
+        var reason = (TlbFlushReason)e.Detail;
+        var op = (int)e.Op;
+        _byOpReason[op, (int)reason]++;
+        if (e.Line != _lastCountedLine || e.Op != _lastCountedOp)
+        {
+            _ops[op]++;
+            _lastCountedLine = e.Line;
+            _lastCountedOp = e.Op;
+        }
+
+        var initiator = e.Cpu;
+        long flushId;
+        switch (reason)
+        {
+            case TlbFlushReason.RemoteSendIpi:
+                flushId = OpenFlush(in e);
+                break;
+            case TlbFlushReason.RemoteShootdown or TlbFlushReason.RemoteWrongCpu when _openFlush >= 0 && _openLine == e.Line:
+                flushId = _openFlush;
+                initiator = _openInitiator;
+                break;
+            case TlbFlushReason.LocalMmShootdown or TlbFlushReason.LocalShootdown:
+                if (_openFlush >= 0 && _openLine == e.Line && _openInitiator == e.Cpu)
+                {
+                    flushId = _openFlush; // the initiator's own part of an IPI flush
+                }
+                else
+                {
+                    flushId = OpenFlush(in e);
+                }
+
+                _openFlush = -1;
+                break;
+            case TlbFlushReason.TaskSwitch:
+                flushId = -1;
+                break;
+            default:
+                // A remote event with no IPI send before it: the trace cannot be from one logical flush.
+                flushId = OpenFlush(in e);
+                _openFlush = -1;
+                break;
+        }
+
+        var w = _events.Arrow;
+        w.Int64(_line).Append(e.Line);
+        w.Dictionary(_op).Append(Vocabulary.Op(e.Op));
+        w.Int32(_pid).Append(e.Pid);
+        w.Int32(_cpu).Append(e.Cpu);
+        w.Int32(_initiator).Append(initiator);
+        w.Dictionary(_reason).Append((int)reason);
+        w.Int8(_reasonCode).Append((sbyte)reason);
+        w.Int64(_pages).Append(e.Count);
+        w.Dictionary(_scope).Append(Vocabulary.Scope(e.Scope));
+        w.UInt64(_start).Append(e.Addr);
+        w.UInt64(_end).Append(e.End);
+        w.UInt64(_targets).Append(e.Cpus);
+        w.Int64(_flushId).Append(flushId);
+        _events.EndRow();
+    }
+
+    private long OpenFlush(in Effect e)
+    {
+        var op = (int)e.Op;
+        _logical[op]++;
+        if (e.Count < 0)
+        {
+            _full[op]++;
+        }
+        else
+        {
+            _rangedPages[op] += e.Count;
+        }
+
+        _openFlush = _flushes++;
+        _openInitiator = e.Cpu;
+        _openLine = e.Line;
+        return _openFlush;
+    }
+
+    private void WriteSummary()
+    {
+        var w = _summary.Arrow;
+        int op = _summary.Column("op"), ops = _summary.Column("ops"), logical = _summary.Column("logical_flushes");
+        int cpuEvents = _summary.Column("cpu_events"), ipis = _summary.Column("ipis");
+        int firstReason = _summary.Column("task_switch"), full = _summary.Column("full_flushes"), pages = _summary.Column("pages");
+        for (var o = 0; o < 256; o++)
+        {
+            long total = 0;
+            for (var r = 0; r < ReasonCount; r++)
+            {
+                total += _byOpReason[o, r];
+            }
+
+            if (total == 0)
+            {
+                continue;
+            }
+
+            w.Dictionary(op).Append(Vocabulary.Op((OpCode)o));
+            w.Int64(ops).Append(_ops[o]);
+            w.Int64(logical).Append(_logical[o]);
+            w.Int64(cpuEvents).Append(total);
+            w.Int64(ipis).Append(_byOpReason[o, (int)TlbFlushReason.RemoteShootdown]);
+            // task_switch .. remote_ipi_send are consecutive columns in reason-code order.
+            for (var r = 0; r < 5; r++)
+            {
+                w.Int64(firstReason + r).Append(_byOpReason[o, r]);
+            }
+
+            w.Int64(full).Append(_full[o]);
+            w.Int64(pages).Append(_rangedPages[o]);
+            _summary.EndRow();
+        }
+    }
+}

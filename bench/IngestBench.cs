@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Threading.Channels;
+using CsvHelper;
+using MmReplay.Ingest;
+using MmReplay.Ingest.Csv;
+
+namespace MmReplay.Bench;
+
+/// <summary>
+/// Ingest throughput on one generated trace, everything in the same run: our CSV reader (1 thread, all cores),
+/// CsvHelper's bare GetRecords of the same columns (the reference), the Arrow trace reader, and `wc -l` (the floor);
+/// then peak RSS of a full CSV read at 100 MB and 1 GB, each in a child process.
+/// </summary>
+public sealed class IngestBench : IBenchSuite
+{
+    private const string ChildVariable = "MMREPLAY_INGEST_RSS_CHILD";
+
+    public string Name => "ingest";
+
+    public string Description => "CSV/Arrow trace ingest MB/s and events/s vs bare CsvHelper and wc -l; RSS at 100 MB vs 1 GB";
+
+    public async Task<IReadOnlyList<string>> RunAsync(string work, CancellationToken cancel)
+    {
+        if (Environment.GetEnvironmentVariable(ChildVariable) is { } child)
+        {
+            var (events, _) = await ReadAsync(child, -1, cancel);
+            return [$"rss {child} events={events} vmhwm_kb={PeakRssKb()}"];
+        }
+
+        var small = Generate(Path.Combine(work, "trace-100m.csv"), 100L << 20);
+        var large = Generate(Path.Combine(work, "trace-1g.csv"), 1L << 30);
+        var arrow = Path.Combine(work, "trace-1g.arrow");
+        if (!File.Exists(arrow))
+        {
+            await TraceConverter.ConvertAsync(large, arrow, TraceReaderOptions.Default with { Parallelism = -1 }, null, cancel);
+        }
+
+        var bytes = new FileInfo(large).Length;
+        var lines = new List<string> { $"trace {large}: {bytes / 1e6:F0} MB; arrow trace {new FileInfo(arrow).Length / 1e6:F0} MB" };
+        var floor = Measure("wc -l (floor)", bytes, () => WcLines(large));
+        var bare = Measure("CsvHelper GetRecords<T>, no validation (reference)", bytes, () => Bare(large));
+        var one = Measure("mmreplay CSV ingest, 1 thread, full validation", bytes, () => ReadAsync(large, 1, cancel).GetAwaiter().GetResult().Events);
+        var all = Measure($"mmreplay CSV ingest, {Environment.ProcessorCount} threads", bytes, () => ReadAsync(large, -1, cancel).GetAwaiter().GetResult().Events);
+        var fast = Measure("mmreplay Arrow trace reader", new FileInfo(arrow).Length, () => ReadAsync(arrow, 1, cancel).GetAwaiter().GetResult().Events);
+        foreach (var m in new[] { floor, bare, one, all, fast })
+        {
+            lines.Add(m.ToString());
+        }
+
+        lines.Add(string.Create(CultureInfo.InvariantCulture,
+            $"ratios: 1-thread / bare CsvHelper = {one.MBps / bare.MBps:F2} (goal >= 0.85); all cores / 1 thread = {all.MBps / one.MBps:F2} (goal >= 1.6 on 2 cores); Arrow = {fast.EventsPerSecond / 1e6:F1} M events/s (goal >= 20); wc -l / 1 thread = {floor.MBps / one.MBps:F1}"));
+        lines.Add(Child(small));
+        lines.Add(Child(large));
+        return lines;
+    }
+
+    private static async Task<(long Events, TraceInfo Info)> ReadAsync(string path, int parallelism, CancellationToken cancel)
+    {
+        using var reader = TraceReaders.Open(path, TraceReaderOptions.Default with { Parallelism = parallelism }, null);
+        var channel = Channel.CreateBounded<EventBatch>(new BoundedChannelOptions(8) { SingleReader = true, SingleWriter = true });
+        var reading = reader.ReadAsync(channel.Writer, cancel);
+        long events = 0;
+        await foreach (var batch in channel.Reader.ReadAllAsync(cancel))
+        {
+            events += batch.Count;
+            batch.Release();
+        }
+
+        await reading;
+        return (events, reader.Info);
+    }
+
+    private static long Bare(string path)
+    {
+        var options = CsvReaderOptions.Default with { Separator = ',', CommentPrefix = '#', PoolStrings = true };
+        using var csv = CsvReader.FromFile(path, options);
+        long rows = 0;
+        foreach (var row in csv.GetRecords<BareTraceRow>())
+        {
+            rows += row.Cpu >= 0 ? 1 : 0;
+        }
+
+        return rows;
+    }
+
+    private static long WcLines(string path)
+    {
+        using var wc = Process.Start(new ProcessStartInfo("wc", ["-l", path]) { RedirectStandardOutput = true })!;
+        var text = wc.StandardOutput.ReadToEnd();
+        wc.WaitForExit();
+        return long.Parse(text.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Median of three timed runs after one warm-up.</summary>
+    private static Measurement Measure(string name, long bytes, Func<long> run)
+    {
+        var count = run();
+        var times = new List<double>();
+        for (var i = 0; i < 3; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            count = run();
+            times.Add(clock.Elapsed.TotalSeconds);
+        }
+
+        times.Sort();
+        Console.WriteLine($"  measured {name}");
+        return new Measurement(name, bytes, count, times[1]);
+    }
+
+    private static string Child(string path)
+    {
+        var results = Directory.CreateTempSubdirectory("mmreplay-rss-").FullName;
+        var start = new ProcessStartInfo("dotnet", [typeof(IngestBench).Assembly.Location, "ingest"]) { RedirectStandardOutput = true };
+        start.Environment[ChildVariable] = path;
+        start.Environment["MMREPLAY_BENCH_RESULTS"] = results;
+        using var child = Process.Start(start)!;
+        var output = child.StandardOutput.ReadToEnd();
+        child.WaitForExit();
+        Directory.Delete(results, recursive: true);
+        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("rss ", StringComparison.Ordinal)) ?? "rss: child failed\n" + output;
+        return $"{line} (file {new FileInfo(path).Length / 1e6:F0} MB)";
+    }
+
+    private static long PeakRssKb()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>A CSV trace of at least <paramref name="size"/> bytes from the seeded synthetic stream (kept between runs).</summary>
+    private static string Generate(string path, long size)
+    {
+        if (File.Exists(path) && new FileInfo(path).Length >= size)
+        {
+            return path;
+        }
+
+        var synthetic = new SyntheticTrace(42);
+        using (var file = File.Create(path + ".tmp"))
+        using (var writer = new CsvTraceWriter(file, 4096, id => synthetic.Devices[id]))
+        {
+            while (file.Position < size)
+            {
+                for (var i = 0; i < 10_000; i++)
+                {
+                    var ev = synthetic.Next();
+                    writer.Write(in ev);
+                }
+            }
+        }
+
+        File.Move(path + ".tmp", path, overwrite: true);
+        return path;
+    }
+
+    private sealed record Measurement(string Name, long Bytes, long Events, double Seconds)
+    {
+        public double MBps => Bytes / 1e6 / Seconds;
+
+        public double EventsPerSecond => Events / Seconds;
+
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+            $"{Name,-52} {Seconds,7:F2} s {MBps,8:F0} MB/s {EventsPerSecond / 1e6,7:F2} M events/s ({Events} rows)");
+    }
+}
