@@ -11,5 +11,6 @@ public static class CommandCatalog
         yield return BatchCommand.Create();
         yield return InspectCommand.Create();
         yield return ConvertCommand.Create();
+        yield return PoliciesCommand.Create();
     }
 }

@@ -67,6 +67,11 @@ internal static class MremapOp
         var moved = src;
         moved.Start = to;
         moved.End = to + Math.Min(oldLen, newLen);
+        moved.PgOff = src.PgOff + ((oldStart - src.Start) >> m.PageShift);
+        if (moved.IsAnon && moved.AnonVma == 0)
+        {
+            moved.PgOff = to >> m.PageShift; // copy_vma: a never-faulted anon VMA takes the new location's pgoff
+        }
         var ni = mm.FirstVmaEndingAfter(to);
         mm.InsertVma(ni, moved);
         ni = VmaRules.Merge(m, mm, ni, VmaRules.MergeKind.Mremap);

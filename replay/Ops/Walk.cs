@@ -12,7 +12,7 @@ internal static class Walk
     public static bool NextChunk(Machine m, AddressSpace mm, ulong va, ulong end, out int vi, out ulong chunkStart, out ulong chunkEnd)
     {
         vi = mm.FirstVmaEndingAfter(va);
-        if (vi >= mm.VmaCount || mm.VmaAt(vi).Start >= end)
+        if (va >= end || vi >= mm.VmaCount || mm.VmaAt(vi).Start >= end)
         {
             chunkStart = chunkEnd = end;
             return false;
