@@ -17,7 +17,7 @@ public static class ProgressDisplay
             return await work(null).ConfigureAwait(false);
         }
 
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        var console = Terminal.Stderr();
         T result = default!;
         await console.Progress()
             .AutoClear(true)

@@ -57,7 +57,7 @@ public static class Summary
             table.AddRow(cells.ToArray());
         }
 
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        var console = Terminal.Stdout();
         console.Write(table);
         console.WriteLine($"tables in {outputDirectory}");
     }

@@ -8,6 +8,12 @@ namespace MmReplay.Analyze.Tables;
 /// </summary>
 public sealed record TableSchema(string Name, string RowMeaning, IReadOnlyList<ColumnSpec> Columns)
 {
+    /// <summary>
+    /// A table that spans many runs (a comparison): it carries its own trace/policy columns with varying values
+    /// instead of the three common columns of a run.
+    /// </summary>
+    public bool Standalone { get; init; }
+
     /// <summary>Columns every table starts with, so tables of many runs concatenate.</summary>
     public static IReadOnlyList<ColumnSpec> CommonColumns { get; } =
     [
@@ -32,6 +38,11 @@ public sealed record TableSchema(string Name, string RowMeaning, IReadOnlyList<C
     public ArrowSchema ToArrow(RunContext run)
     {
         ArgumentNullException.ThrowIfNull(run);
+        if (Standalone)
+        {
+            return ToArrow();
+        }
+
         var fields = new List<ArrowField>
         {
             new("trace", ArrowType.DictionaryUtf8, nullable: false, dictionaryValues: [run.Trace]),
@@ -45,4 +56,19 @@ public sealed record TableSchema(string Name, string RowMeaning, IReadOnlyList<C
 
         return new ArrowSchema(fields, [new("mmreplay.table", Name), new("mmreplay.row", RowMeaning)]);
     }
+
+    /// <summary>The schema of a <see cref="Standalone"/> table: its own columns only.</summary>
+    public ArrowSchema ToArrow()
+    {
+        var fields = new List<ArrowField>();
+        foreach (var column in Columns)
+        {
+            fields.Add(column.ToField());
+        }
+
+        return new ArrowSchema(fields, [new("mmreplay.table", Name), new("mmreplay.row", RowMeaning)]);
+    }
+
+    /// <summary>Index of a column of a <see cref="Standalone"/> table.</summary>
+    public int OwnIndexOf(string column) => IndexOf(column) - CommonColumns.Count;
 }

@@ -9,6 +9,7 @@ public static class CommandCatalog
     {
         yield return ReplayCommand.Create();
         yield return BatchCommand.Create();
+        yield return CompareCommand.Create();
         yield return InspectCommand.Create();
         yield return ConvertCommand.Create();
         yield return PoliciesCommand.Create();
