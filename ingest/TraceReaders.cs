@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using MmReplay.Ingest.Csv;
+using MmReplay.Ingest.Ftrace;
 using MmReplay.Ingest.Io;
 
 namespace MmReplay.Ingest;
@@ -26,6 +27,8 @@ public static class TraceReaders
         {
             case TraceFormat.Csv:
                 return new CsvTraceReader(input, options, rejects);
+            case TraceFormat.Ftrace:
+                return new FtraceTraceReader(input, options, rejects);
             default:
                 input.Dispose();
                 throw new TraceFormatException(input.DisplayName, 0, "", $"{input.Format} traces are not readable yet");

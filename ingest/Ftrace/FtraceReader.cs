@@ -13,11 +13,19 @@ public sealed class FtraceReader
     private readonly FtraceMapper _mapper;
     private readonly List<FtraceMarker> _markers = [];
     private readonly FtraceReaderOptions _options;
+    private readonly IRejectSink? _rejects;
+    private readonly List<FtraceSyscallWindow> _windows = [];
+    private readonly Dictionary<int, FtraceSyscallWindow> _openWindows = [];
     private bool _flavorKnown;
 
-    public FtraceReader(Stream stream, string source, FtraceReaderOptions? options = null)
+    /// <summary>
+    /// A reader over <paramref name="stream"/>; <paramref name="rejects"/> receives every malformed line (file, line
+    /// number, reason, text) in file order.
+    /// </summary>
+    public FtraceReader(Stream stream, string source, FtraceReaderOptions? options = null, IRejectSink? rejects = null)
     {
         _options = options ?? new FtraceReaderOptions();
+        _rejects = rejects;
         _lines = new LineSource(stream);
         Stats = new FtraceStats(source, _options.MaxMalformedKept);
         _mapper = new FtraceMapper(Stats, _markers, _options.MaxMarkersKept);
@@ -28,6 +36,9 @@ public sealed class FtraceReader
 
     /// <summary>trace_marker writes in file order (capped by <see cref="FtraceReaderOptions.MaxMarkersKept"/>).</summary>
     public IReadOnlyList<FtraceMarker> Markers => _markers;
+
+    /// <summary>Syscall windows in exit order, when <see cref="FtraceReaderOptions.KeepSyscallWindows"/> is set.</summary>
+    public IReadOnlyList<FtraceSyscallWindow> SyscallWindows => _windows;
 
     /// <summary>Bytes consumed so far, for progress.</summary>
     public long BytesRead => _lines.Position;
@@ -117,10 +128,22 @@ public sealed class FtraceReader
                     _flavorKnown = true;
                 }
 
+                if (_options.KeepSyscallWindows)
+                {
+                    TrackWindow(ref record, number);
+                }
+
+                var before = batch.Count;
                 _mapper.Map(ref record, number, batch);
+                if (batch.Count == before)
+                {
+                    stats.IgnoredLines++;
+                }
+
                 break;
             case FtraceLineKind.Header:
                 stats.HeaderLines++;
+                stats.IgnoredLines++;
                 if (stats.Flavor == FtraceFlavor.Unknown && !_flavorKnown)
                 {
                     stats.Flavor = FtraceTextReader.Detect(line);
@@ -129,10 +152,41 @@ public sealed class FtraceReader
                 break;
             case FtraceLineKind.LostEvents:
                 stats.LostEventLines++;
+                stats.IgnoredLines++;
                 break;
             default:
-                stats.AddMalformed(number, reason, line);
+                Reject(number, reason, line);
                 break;
+        }
+    }
+
+    private void Reject(long number, string reason, ReadOnlySpan<byte> line)
+    {
+        Stats.AddMalformed(number, reason, line);
+        if (_rejects is null && !_options.Strict)
+        {
+            return;
+        }
+
+        var rejection = new Rejection(Stats.Source, number, "", reason, System.Text.Encoding.UTF8.GetString(line));
+        _rejects?.Reject(in rejection);
+        if (_options.Strict)
+        {
+            throw new TraceRejectedException(rejection);
+        }
+    }
+
+    /// <summary>A task is in one syscall at a time: an entry opens its tid's window, the next exit on the tid closes it.</summary>
+    private void TrackWindow(ref FtraceRecord record, long number)
+    {
+        if (record.Kind == FtraceEventKind.SyscallEnter)
+        {
+            _openWindows[record.Tid] = new FtraceSyscallWindow(record.Tid, record.Cpu, number, 0, record.Syscall, 0);
+        }
+        else if (record.Kind == FtraceEventKind.SyscallExit && _openWindows.Remove(record.Tid, out var open)
+            && (open.Syscall == record.Syscall || open.Syscall == SyscallKind.Other || record.Syscall == SyscallKind.Other))
+        {
+            _windows.Add(open with { ExitLine = number, Ret = record.Ret });
         }
     }
 }

@@ -11,4 +11,13 @@ public sealed record FtraceReaderOptions
 
     /// <summary>Events per batch handed to the channel.</summary>
     public int BatchCapacity { get; init; } = EventBatch.DefaultCapacity;
+
+    /// <summary>Throw <see cref="TraceRejectedException"/> at the first malformed line instead of counting it.</summary>
+    public bool Strict { get; init; }
+
+    /// <summary>
+    /// Keep every syscall's enter..exit window (<see cref="FtraceReader.SyscallWindows"/>): validation attributes the
+    /// kernel events logged inside a window to the syscall's op. Off by default: the list grows with the trace.
+    /// </summary>
+    public bool KeepSyscallWindows { get; init; }
 }
