@@ -123,26 +123,12 @@ public sealed class ValidationReport
         return string.Create(CultureInfo.InvariantCulture, $"line {e.Line} pid {e.Pid} tid {e.Tid} cpu{e.Cpu} {what}");
     }
 
+    private static string Codes(SortedDictionary<uint, int> codes) => codes.Count == 0 ? "none" : AgreementTables.Codes(codes);
+
     private static string Label(ComparisonKind kind) => kind switch
     {
         ComparisonKind.FaultCode => "fault codes",
         ComparisonKind.LocalFlushes => "local flushes",
         _ => "remote flushes",
     };
-
-    private static string Codes(SortedDictionary<uint, int> codes)
-    {
-        if (codes.Count == 0)
-        {
-            return "none";
-        }
-
-        var b = new StringBuilder();
-        foreach (var (code, count) in codes)
-        {
-            b.Append(b.Length == 0 ? "" : " ").Append(CultureInfo.InvariantCulture, $"0x{code:x}x{count}");
-        }
-
-        return b.ToString();
-    }
 }

@@ -9,5 +9,6 @@ public static class CommandCatalog
     {
         yield return ReplayCommand.Create();
         yield return InspectCommand.Create();
+        yield return ValidateCommand.Create();
     }
 }

@@ -28,16 +28,16 @@ internal static class Recording
         throw new DirectoryNotFoundException("shared/traces/real not found above " + AppContext.BaseDirectory);
     }
 
-    public static ValidationReport Validate(string recording, string file)
+    public static Validated Validate(string recording, string file)
     {
         using var stream = File.OpenRead(PathOf(recording, file));
         return Validate(stream);
     }
 
-    public static ValidationReport ValidateText(string text) =>
+    public static Validated ValidateText(string text) =>
         Validate(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text)));
 
-    private static ValidationReport Validate(Stream stream)
+    private static Validated Validate(Stream stream)
     {
         var reader = new FtraceReader(stream, "trace", new FtraceReaderOptions { KeepSyscallWindows = true });
         var events = new List<TraceEvent>();
@@ -57,6 +57,6 @@ internal static class Recording
             cpus = Math.Max(cpus, e.Cpu + 1);
         }
 
-        return TraceValidator.Validate(events, reader.SyscallWindows, KernelPolicy.Preset("latest"), cpus);
+        return new Validated(TraceValidator.Validate(events, reader.SyscallWindows, KernelPolicy.Preset("latest"), cpus), reader.Markers);
     }
 }
