@@ -9,7 +9,7 @@ namespace MmReplay.Ingest.Ftrace;
 /// </summary>
 public sealed class FtraceReader
 {
-    private readonly LineSource _lines;
+    private readonly ChunkParser _chunks;
     private readonly FtraceMapper _mapper;
     private readonly List<FtraceMarker> _markers = [];
     private readonly FtraceReaderOptions _options;
@@ -17,6 +17,7 @@ public sealed class FtraceReader
     private readonly List<FtraceSyscallWindow> _windows = [];
     private readonly Dictionary<int, FtraceSyscallWindow> _openWindows = [];
     private bool _flavorKnown;
+    private ParsedChunk? _chunk;
 
     /// <summary>
     /// A reader over <paramref name="stream"/>; <paramref name="rejects"/> receives every malformed line (file, line
@@ -26,7 +27,7 @@ public sealed class FtraceReader
     {
         _options = options ?? new FtraceReaderOptions();
         _rejects = rejects;
-        _lines = new LineSource(stream);
+        _chunks = new ChunkParser(stream, _options.Parallelism, _options.ChunkBytes);
         Stats = new FtraceStats(source, _options.MaxMalformedKept);
         _mapper = new FtraceMapper(Stats, _markers, _options.MaxMarkersKept);
     }
@@ -41,7 +42,7 @@ public sealed class FtraceReader
     public IReadOnlyList<FtraceSyscallWindow> SyscallWindows => _windows;
 
     /// <summary>Bytes consumed so far, for progress.</summary>
-    public long BytesRead => _lines.Position;
+    public long BytesRead => _chunks.Position;
 
     /// <summary>
     /// Reads the whole input, writing full batches to <paramref name="output"/> (the caller owns and completes the
@@ -75,14 +76,43 @@ public sealed class FtraceReader
         ArgumentNullException.ThrowIfNull(batch);
         // One line emits at most two events (a vfork child's exec): stop with room for them.
         var limit = batch.Capacity - 2;
+        var record = default(FtraceRecord);
         while (batch.Count <= limit)
         {
-            if (!_lines.TryReadLine(out var line))
+            var chunk = _chunk;
+            if (chunk is null || chunk.IsExhausted)
             {
-                return false;
+                chunk?.Release();
+                if (!_chunks.TryNext(out chunk))
+                {
+                    _chunk = null;
+                    return false;
+                }
+
+                _chunk = chunk;
+                continue;
             }
 
-            ReadLine(line, batch);
+            var data = chunk.Data.AsSpan(0, chunk.Length);
+            if (chunk.IsParsed)
+            {
+                ref readonly var parsed = ref chunk.Lines[chunk.Next++];
+                if (parsed.LineKind == FtraceLineKind.Event)
+                {
+                    parsed.Load(data, ref record);
+                }
+
+                ReadLine(data.Slice(parsed.Start, parsed.Length), parsed.LineKind, parsed.Reason, ref record, batch);
+            }
+            else
+            {
+                var rest = data[chunk.Offset..];
+                var newline = rest.IndexOf((byte)'\n');
+                var line = newline < 0 ? rest : rest[..newline];
+                chunk.Offset += line.Length + 1;
+                var kind = FtraceTextReader.ParseLine(line, ref record, out var reason);
+                ReadLine(line, kind, reason, ref record, batch);
+            }
         }
 
         return true;
@@ -107,12 +137,11 @@ public sealed class FtraceReader
         return (events, reader.Stats, reader.Markers);
     }
 
-    private void ReadLine(ReadOnlySpan<byte> line, EventBatch batch)
+    private void ReadLine(ReadOnlySpan<byte> line, FtraceLineKind kind, string reason, ref FtraceRecord record, EventBatch batch)
     {
         var stats = Stats;
         var number = ++stats.LinesRead;
-        var record = default(FtraceRecord);
-        switch (FtraceTextReader.ParseLine(line, ref record, out var reason))
+        switch (kind)
         {
             case FtraceLineKind.Event:
                 stats.EventLines++;

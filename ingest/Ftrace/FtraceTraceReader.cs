@@ -25,6 +25,7 @@ public sealed class FtraceTraceReader : ITraceReader
         {
             BatchCapacity = options.BatchSize,
             Strict = options.Strict,
+            Parallelism = options.Parallelism,
             KeepSyscallWindows = keepSyscallWindows,
         }, rejects);
     }
