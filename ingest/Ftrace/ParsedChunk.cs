@@ -54,7 +54,8 @@ internal sealed class ParsedChunk
         ArrayPool<byte>.Shared.Return(Data);
         if (IsParsed)
         {
-            ArrayPool<ParsedLine>.Shared.Return(Lines, clearArray: true);
+            // Not cleared: the only reference a line holds is a constant reason string, and a megabyte per block counts.
+            ArrayPool<ParsedLine>.Shared.Return(Lines);
         }
 
         Data = [];
