@@ -26,22 +26,28 @@ public sealed class FtraceBench : IBenchSuite
         var mb = bytes / 1e6;
 
         // Warm-up: page cache and JIT (tiered compilation settles during the first full pass).
-        var (lines, events) = Parse(file);
+        var (lines, events) = Parse(file, 1);
+        _ = Parse(file, 0);
         _ = await WcAsync(file, cancel);
 
         // Wall time is the figure of the issue; CPU time (ours from the process, wc's from the shell's `times`) is
-        // also shown because the bench machine is shared and wall time then measures the neighbours too.
-        var parseWall = new List<double>();
-        var parseCpu = new List<double>();
+        // also shown because the bench machine is shared and wall time then measures the neighbours too. The parse
+        // runs on one thread and on every core (blocks parsed in parallel, mapped in order).
+        var sequential = (Wall: new List<double>(), Cpu: new List<double>());
+        var parallel = (Wall: new List<double>(), Cpu: new List<double>());
         var wcWall = new List<double>();
         var wcCpu = new List<double>();
         for (var i = 0; i < Runs; i++)
         {
-            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-            var watch = Stopwatch.StartNew();
-            (lines, events) = Parse(file);
-            parseWall.Add(watch.Elapsed.TotalSeconds);
-            parseCpu.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
+            foreach (var (threads, into) in new[] { (1, sequential), (0, parallel) })
+            {
+                var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                var watch = Stopwatch.StartNew();
+                (lines, events) = Parse(file, threads);
+                into.Wall.Add(watch.Elapsed.TotalSeconds);
+                into.Cpu.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
+            }
+
             var (wall, wcCpuSeconds) = await WcAsync(file, cancel);
             wcWall.Add(wall);
             wcCpu.Add(wcCpuSeconds);
@@ -49,25 +55,28 @@ public sealed class FtraceBench : IBenchSuite
 
         var c = CultureInfo.InvariantCulture;
         var load = File.Exists("/proc/loadavg") ? (await File.ReadAllTextAsync("/proc/loadavg", cancel)).Trim() : "n/a";
+        var cores = Environment.ProcessorCount;
         return
         [
             string.Create(c, $"input {file}: {mb:F0} MB, {lines} lines, {events} events; load average {load}"),
-            Row(c, "ftrace parse wall", mb, lines, Median(parseWall)),
+            Row(c, "parse 1 thread wall", mb, lines, Median(sequential.Wall)),
+            Row(c, $"parse {cores} threads wall", mb, lines, Median(parallel.Wall)),
             Row(c, "wc -l wall", mb, lines, Median(wcWall)),
-            string.Create(c, $"ratio parse / wc -l (wall) = {Median(wcWall) / Median(parseWall):F2} (goal >= 0.30)"),
-            Row(c, "ftrace parse cpu", mb, lines, Median(parseCpu)),
+            string.Create(c, $"ratio parse / wc -l (wall) = {Median(wcWall) / Median(sequential.Wall):F2} on 1 thread, {Median(wcWall) / Median(parallel.Wall):F2} on {cores} (goal >= 0.30)"),
+            Row(c, "parse 1 thread cpu", mb, lines, Median(sequential.Cpu)),
+            Row(c, $"parse {cores} threads cpu", mb, lines, Median(parallel.Cpu)),
             Row(c, "wc -l cpu", mb, lines, Median(wcCpu)),
-            string.Create(c, $"ratio parse / wc -l (cpu)  = {Median(wcCpu) / Median(parseCpu):F2}"),
+            string.Create(c, $"ratio parse / wc -l (cpu)  = {Median(wcCpu) / Median(sequential.Cpu):F2} on 1 thread, {Median(wcCpu) / Median(parallel.Cpu):F2} on {cores}"),
         ];
     }
 
     private static string Row(CultureInfo c, string what, double mb, long lines, double seconds) =>
-        string.Create(c, $"{what,-18} {mb / seconds,8:F0} MB/s  {lines / seconds / 1e6,6:F2} M lines/s  (median of {Runs}: {seconds:F3} s)");
+        string.Create(c, $"{what,-22} {mb / seconds,8:F0} MB/s  {lines / seconds / 1e6,6:F2} M lines/s  (median of {Runs}: {seconds:F3} s)");
 
-    private static (long Lines, long Events) Parse(string file)
+    private static (long Lines, long Events) Parse(string file, int threads)
     {
         using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-        var reader = new FtraceReader(stream, file, new FtraceReaderOptions { MaxMarkersKept = 0 });
+        var reader = new FtraceReader(stream, file, new FtraceReaderOptions { MaxMarkersKept = 0, Parallelism = threads });
         bool more;
         do
         {

@@ -3,13 +3,16 @@ namespace MmReplay.Ingest;
 /// <summary>
 /// What a reader knows about its trace. Counts and device names grow while the trace is read and are final once
 /// <see cref="ITraceReader.ReadAsync"/> has completed; they may be read from any thread at any time (progress).
-/// Invariant at the end: <c>RowsRead = EventsEmitted + RowsRejected</c>.
+/// Invariant at the end: <c>RowsRead = EventsEmitted + RowsRejected + RowsIgnored</c>, exactly for CSV (one event per
+/// row, nothing ignored). An ftrace line can also emit two events (a vfork child's exec: fork + exec), so for ftrace
+/// <c>RowsRead = RowsRejected + RowsIgnored + (lines that emitted)</c> and EventsEmitted may exceed the last term.
 /// </summary>
 public sealed class TraceInfo
 {
     private long _rowsRead;
     private long _eventsEmitted;
     private long _rowsRejected;
+    private long _rowsIgnored;
     private long _bytesRead;
     private string[] _devices = [];
 
@@ -46,6 +49,9 @@ public sealed class TraceInfo
 
     public long RowsRejected => Volatile.Read(ref _rowsRejected);
 
+    /// <summary>Rows read on purpose without an event (ftrace: headers, markers, syscall entries, events the model does not use).</summary>
+    public long RowsIgnored => Volatile.Read(ref _rowsIgnored);
+
     /// <summary>Input bytes consumed so far (compressed bytes for a gzip file).</summary>
     public long BytesRead => Volatile.Read(ref _bytesRead);
 
@@ -54,6 +60,15 @@ public sealed class TraceInfo
     internal void CountRejected() => Volatile.Write(ref _rowsRejected, _rowsRejected + 1);
 
     internal void CountRead() => Volatile.Write(ref _rowsRead, _rowsRead + 1);
+
+    /// <summary>Publishes a reader's running totals at once (readers that count in their own statistics).</summary>
+    internal void SetCounts(long rowsRead, long eventsEmitted, long rowsRejected, long rowsIgnored)
+    {
+        Volatile.Write(ref _rowsIgnored, rowsIgnored);
+        Volatile.Write(ref _rowsRejected, rowsRejected);
+        Volatile.Write(ref _eventsEmitted, eventsEmitted);
+        Volatile.Write(ref _rowsRead, rowsRead);
+    }
 
     internal void SetBytesRead(long bytes) => Volatile.Write(ref _bytesRead, bytes);
 

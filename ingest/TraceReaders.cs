@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using MmReplay.Ingest.ArrowTrace;
 using MmReplay.Ingest.Csv;
+using MmReplay.Ingest.Ftrace;
 using MmReplay.Ingest.Io;
 
 namespace MmReplay.Ingest;
@@ -29,6 +30,8 @@ public static class TraceReaders
                 return new CsvTraceReader(input, options, rejects);
             case TraceFormat.Arrow:
                 return OpenArrow(input, options);
+            case TraceFormat.Ftrace:
+                return new FtraceTraceReader(input, options, rejects);
             default:
                 input.Dispose();
                 throw new TraceFormatException(input.DisplayName, 0, "", $"{input.Format} traces are not readable yet");

@@ -238,6 +238,7 @@ public static class ReplayRun
             Rows = new RowAccounting(
                 info.RowsRead,
                 info.RowsRejected,
+                info.RowsIgnored,
                 info.EventsEmitted,
                 counts.Replayed,
                 counts.Recorded,

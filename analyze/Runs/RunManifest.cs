@@ -62,6 +62,7 @@ public sealed class RunManifest
         json.WriteStartObject("rows");
         json.WriteNumber("read", Rows.Read);
         json.WriteNumber("rejected", Rows.Rejected);
+        json.WriteNumber("ignored", Rows.Ignored);
         json.WriteNumber("events", Rows.Events);
         json.WriteNumber("replayed", Rows.Replayed);
         json.WriteNumber("recorded", Rows.Recorded);
@@ -110,10 +111,14 @@ public sealed class RunManifest
 /// <summary>The input file of a run.</summary>
 public sealed record TraceInput(string Name, string Path, string Format, long Bytes, string Sha256);
 
-/// <summary>Where every input row went: read = rejected + events; events = replayed + recorded + not modelled.</summary>
+/// <summary>
+/// Where every input row went: read = rejected + ignored + events (ignored: ftrace lines that carry no op,
+/// such as headers and lock events; always 0 for CSV and Arrow traces); events = replayed + recorded + not modelled.
+/// </summary>
 public sealed record RowAccounting(
     long Read,
     long Rejected,
+    long Ignored,
     long Events,
     long Replayed,
     long Recorded,

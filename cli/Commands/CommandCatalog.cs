@@ -13,5 +13,6 @@ public static class CommandCatalog
         yield return InspectCommand.Create();
         yield return ConvertCommand.Create();
         yield return PoliciesCommand.Create();
+        yield return ValidateCommand.Create();
     }
 }

@@ -9,16 +9,25 @@ namespace MmReplay.Ingest.Ftrace;
 /// </summary>
 public sealed class FtraceReader
 {
-    private readonly LineSource _lines;
+    private readonly ChunkParser _chunks;
     private readonly FtraceMapper _mapper;
     private readonly List<FtraceMarker> _markers = [];
     private readonly FtraceReaderOptions _options;
+    private readonly IRejectSink? _rejects;
+    private readonly List<FtraceSyscallWindow> _windows = [];
+    private readonly Dictionary<int, FtraceSyscallWindow> _openWindows = [];
     private bool _flavorKnown;
+    private ParsedChunk? _chunk;
 
-    public FtraceReader(Stream stream, string source, FtraceReaderOptions? options = null)
+    /// <summary>
+    /// A reader over <paramref name="stream"/>; <paramref name="rejects"/> receives every malformed line (file, line
+    /// number, reason, text) in file order.
+    /// </summary>
+    public FtraceReader(Stream stream, string source, FtraceReaderOptions? options = null, IRejectSink? rejects = null)
     {
         _options = options ?? new FtraceReaderOptions();
-        _lines = new LineSource(stream);
+        _rejects = rejects;
+        _chunks = new ChunkParser(stream, _options.Parallelism, _options.ChunkBytes);
         Stats = new FtraceStats(source, _options.MaxMalformedKept);
         _mapper = new FtraceMapper(Stats, _markers, _options.MaxMarkersKept);
     }
@@ -29,8 +38,11 @@ public sealed class FtraceReader
     /// <summary>trace_marker writes in file order (capped by <see cref="FtraceReaderOptions.MaxMarkersKept"/>).</summary>
     public IReadOnlyList<FtraceMarker> Markers => _markers;
 
+    /// <summary>Syscall windows in exit order, when <see cref="FtraceReaderOptions.KeepSyscallWindows"/> is set.</summary>
+    public IReadOnlyList<FtraceSyscallWindow> SyscallWindows => _windows;
+
     /// <summary>Bytes consumed so far, for progress.</summary>
-    public long BytesRead => _lines.Position;
+    public long BytesRead => _chunks.Position;
 
     /// <summary>
     /// Reads the whole input, writing full batches to <paramref name="output"/> (the caller owns and completes the
@@ -64,14 +76,43 @@ public sealed class FtraceReader
         ArgumentNullException.ThrowIfNull(batch);
         // One line emits at most two events (a vfork child's exec): stop with room for them.
         var limit = batch.Capacity - 2;
+        var record = default(FtraceRecord);
         while (batch.Count <= limit)
         {
-            if (!_lines.TryReadLine(out var line))
+            var chunk = _chunk;
+            if (chunk is null || chunk.IsExhausted)
             {
-                return false;
+                chunk?.Release();
+                if (!_chunks.TryNext(out chunk))
+                {
+                    _chunk = null;
+                    return false;
+                }
+
+                _chunk = chunk;
+                continue;
             }
 
-            ReadLine(line, batch);
+            var data = chunk.Data.AsSpan(0, chunk.Length);
+            if (chunk.IsParsed)
+            {
+                ref readonly var parsed = ref chunk.Lines[chunk.Next++];
+                if (parsed.LineKind == FtraceLineKind.Event)
+                {
+                    parsed.Load(data, ref record);
+                }
+
+                ReadLine(data.Slice(parsed.Start, parsed.Length), parsed.LineKind, parsed.Reason, ref record, batch);
+            }
+            else
+            {
+                var rest = data[chunk.Offset..];
+                var newline = rest.IndexOf((byte)'\n');
+                var line = newline < 0 ? rest : rest[..newline];
+                chunk.Offset += line.Length + 1;
+                var kind = FtraceTextReader.ParseLine(line, ref record, out var reason);
+                ReadLine(line, kind, reason, ref record, batch);
+            }
         }
 
         return true;
@@ -96,12 +137,11 @@ public sealed class FtraceReader
         return (events, reader.Stats, reader.Markers);
     }
 
-    private void ReadLine(ReadOnlySpan<byte> line, EventBatch batch)
+    private void ReadLine(ReadOnlySpan<byte> line, FtraceLineKind kind, string reason, ref FtraceRecord record, EventBatch batch)
     {
         var stats = Stats;
         var number = ++stats.LinesRead;
-        var record = default(FtraceRecord);
-        switch (FtraceTextReader.ParseLine(line, ref record, out var reason))
+        switch (kind)
         {
             case FtraceLineKind.Event:
                 stats.EventLines++;
@@ -117,10 +157,22 @@ public sealed class FtraceReader
                     _flavorKnown = true;
                 }
 
+                if (_options.KeepSyscallWindows)
+                {
+                    TrackWindow(ref record, number);
+                }
+
+                var before = batch.Count;
                 _mapper.Map(ref record, number, batch);
+                if (batch.Count == before)
+                {
+                    stats.IgnoredLines++;
+                }
+
                 break;
             case FtraceLineKind.Header:
                 stats.HeaderLines++;
+                stats.IgnoredLines++;
                 if (stats.Flavor == FtraceFlavor.Unknown && !_flavorKnown)
                 {
                     stats.Flavor = FtraceTextReader.Detect(line);
@@ -129,10 +181,41 @@ public sealed class FtraceReader
                 break;
             case FtraceLineKind.LostEvents:
                 stats.LostEventLines++;
+                stats.IgnoredLines++;
                 break;
             default:
-                stats.AddMalformed(number, reason, line);
+                Reject(number, reason, line);
                 break;
+        }
+    }
+
+    private void Reject(long number, string reason, ReadOnlySpan<byte> line)
+    {
+        Stats.AddMalformed(number, reason, line);
+        if (_rejects is null && !_options.Strict)
+        {
+            return;
+        }
+
+        var rejection = new Rejection(Stats.Source, number, "", reason, System.Text.Encoding.UTF8.GetString(line));
+        _rejects?.Reject(in rejection);
+        if (_options.Strict)
+        {
+            throw new TraceRejectedException(rejection);
+        }
+    }
+
+    /// <summary>A task is in one syscall at a time: an entry opens its tid's window, the next exit on the tid closes it.</summary>
+    private void TrackWindow(ref FtraceRecord record, long number)
+    {
+        if (record.Kind == FtraceEventKind.SyscallEnter)
+        {
+            _openWindows[record.Tid] = new FtraceSyscallWindow(record.Tid, record.Cpu, number, 0, record.Syscall, 0);
+        }
+        else if (record.Kind == FtraceEventKind.SyscallExit && _openWindows.Remove(record.Tid, out var open)
+            && (open.Syscall == record.Syscall || open.Syscall == SyscallKind.Other || record.Syscall == SyscallKind.Other))
+        {
+            _windows.Add(open with { ExitLine = number, Ret = record.Ret });
         }
     }
 }

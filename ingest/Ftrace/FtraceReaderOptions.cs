@@ -11,4 +11,20 @@ public sealed record FtraceReaderOptions
 
     /// <summary>Events per batch handed to the channel.</summary>
     public int BatchCapacity { get; init; } = EventBatch.DefaultCapacity;
+
+    /// <summary>Threads parsing blocks of lines (order is kept: one thread maps them in input order); 1 parses on the
+    /// reading thread, 0 or less uses every core.</summary>
+    public int Parallelism { get; init; } = 1;
+
+    /// <summary>Bytes per block of lines handed to a parsing thread (a longer line gets a block of its own).</summary>
+    public int ChunkBytes { get; init; } = 1 << 20;
+
+    /// <summary>Throw <see cref="TraceRejectedException"/> at the first malformed line instead of counting it.</summary>
+    public bool Strict { get; init; }
+
+    /// <summary>
+    /// Keep every syscall's enter..exit window (<see cref="FtraceReader.SyscallWindows"/>): validation attributes the
+    /// kernel events logged inside a window to the syscall's op. Off by default: the list grows with the trace.
+    /// </summary>
+    public bool KeepSyscallWindows { get; init; }
 }

@@ -6,7 +6,8 @@ namespace MmReplay.Ingest.Ftrace;
 
 /// <summary>
 /// Accounting of one ftrace file. Every physical line lands in exactly one bucket:
-/// <c>LinesRead = HeaderLines + LostEventLines + MalformedLines + EventLines</c>, and every event line in exactly one
+/// <c>LinesRead = HeaderLines + LostEventLines + MalformedLines + EventLines</c>, and, by outcome,
+/// <c>LinesRead = MalformedLines + IgnoredLines + (lines that emitted at least one op)</c>. Every event line in exactly one
 /// outcome: an op (<see cref="EventsEmitted"/> counts ops; a vfork child's exec yields two), a syscall entry waiting for
 /// its exit, a marker, ignored by design (by name), unknown (by name), or dropped for a stated reason.
 /// </summary>
@@ -41,6 +42,10 @@ public sealed class FtraceStats
 
     /// <summary>Lines with a readable prefix and event name (known or not).</summary>
     public long EventLines { get; internal set; }
+
+    /// <summary>Lines that produced no op and were not malformed: headers, lost-event notes, markers, syscall entries,
+    /// events ignored by design, unknown or dropped.</summary>
+    public long IgnoredLines { get; internal set; }
 
     /// <summary>Trace events produced.</summary>
     public long EventsEmitted { get; internal set; }

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace MmReplay.Ingest.Ftrace;
 
 /// <summary>
@@ -180,15 +182,14 @@ public static class FtraceTextReader
     {
         for (var column = 0; column < 2; column++)
         {
-            rest = rest.TrimStart((byte)' ');
-            var space = rest.IndexOf((byte)' ');
-            var token = space < 0 ? rest : rest[..space];
-            if (token.Length > 1 && token[^1] == ':' && IsDigit(token[0]) && Utf8Number.TryParseTimestamp(token[..^1], out r.TimeNs))
+            rest = rest[SkipSpaces(rest)..];
+            if (!rest.IsEmpty && IsDigit(rest[0]) && TryParseStamp(rest, out r.TimeNs, out var used))
             {
-                rest = space < 0 ? default : rest[(space + 1)..];
+                rest = rest[used..];
                 return true;
             }
 
+            var space = rest.IndexOf((byte)' ');
             if (space < 0)
             {
                 return false;
@@ -198,6 +199,74 @@ public static class FtraceTextReader
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// <c>SECONDS[.FRACTION]:</c> followed by a space or the end, in one pass (the fraction has 1 to 9 digits and is
+    /// scaled to ns; without a fraction the integer is a raw clock value). <paramref name="used"/> includes the space.
+    /// </summary>
+    private static bool TryParseStamp(ReadOnlySpan<byte> s, out ulong ns, out int used)
+    {
+        ns = 0;
+        used = 0;
+        ulong seconds = 0;
+        var i = 0;
+        while (i < s.Length && IsDigit(s[i]))
+        {
+            if (i == 18)
+            {
+                return false;
+            }
+
+            seconds = (seconds * 10) + (ulong)(s[i++] - '0');
+        }
+
+        ulong fraction = 0;
+        var digits = 0;
+        var dot = i < s.Length && s[i] == '.';
+        if (dot)
+        {
+            i++;
+            while (i < s.Length && IsDigit(s[i]))
+            {
+                if (++digits > 9)
+                {
+                    return false;
+                }
+
+                fraction = (fraction * 10) + (ulong)(s[i++] - '0');
+            }
+
+            if (digits == 0)
+            {
+                return false;
+            }
+        }
+
+        if (i >= s.Length || s[i] != ':' || (i + 1 < s.Length && s[i + 1] != ' '))
+        {
+            return false;
+        }
+
+        for (; dot && digits < 9; digits++)
+        {
+            fraction *= 10;
+        }
+
+        ns = dot ? (seconds * 1_000_000_000UL) + fraction : seconds;
+        used = Math.Min(i + 2, s.Length);
+        return true;
+    }
+
+    private static int SkipSpaces(ReadOnlySpan<byte> s)
+    {
+        var i = 0;
+        while (i < s.Length && s[i] == ' ')
+        {
+            i++;
+        }
+
+        return i;
     }
 
     private static bool HasFlagsColumn(ReadOnlySpan<byte> line)
@@ -215,11 +284,11 @@ public static class FtraceTextReader
     /// <summary>Splits <c>NAME: BODY</c> (or a tracefs syscall) and parses the body of the events the reader knows.</summary>
     private static string? ParseEvent(ReadOnlySpan<byte> rest, scoped ref FtraceRecord r)
     {
-        rest = rest.TrimStart((byte)' ');
-        var n = 0;
-        while (n < rest.Length && IsNameChar(rest[n]))
+        rest = rest[SkipSpaces(rest)..];
+        var n = rest.IndexOfAnyExcept(NameChars);
+        if (n < 0)
         {
-            n++;
+            n = rest.Length;
         }
 
         if (n == 0)
@@ -329,13 +398,18 @@ public static class FtraceTextReader
     /// <summary><c>address=0x... ip=... error_code=0x6</c>; the address may print as a symbol for kernel addresses.</summary>
     private static string? ParsePageFault(scoped ref FtraceRecord r)
     {
-        var address = Field(r.Body, "address="u8);
+        // Both tools print "address=A ip=I error_code=C": take the first and last fields directly, search otherwise.
+        var body = r.Body;
+        var firstSpace = body.IndexOf((byte)' ');
+        var lastSpace = body.LastIndexOf((byte)' ');
+        var address = body.StartsWith("address="u8) && firstSpace > 0 ? body["address=".Length..firstSpace] : Field(body, "address="u8);
         if (address.IsEmpty)
         {
             return "page fault: no address field";
         }
 
-        var code = Field(r.Body, "error_code="u8);
+        var tail = lastSpace > 0 ? body[(lastSpace + 1)..] : default;
+        var code = tail.StartsWith("error_code="u8) ? tail["error_code=".Length..] : Field(body, "error_code="u8);
         if (code.IsEmpty || !Utf8Number.TryParseHex(code, out var errorCode) || errorCode > uint.MaxValue)
         {
             return "page fault: bad or missing error_code";
@@ -565,5 +639,6 @@ public static class FtraceTextReader
 
     private static bool IsDigit(byte c) => (uint)(c - '0') <= 9;
 
-    private static bool IsNameChar(byte c) => IsDigit(c) || (uint)((c | 0x20) - 'a') <= 25 || c == '_';
+    private static readonly SearchValues<byte> NameChars =
+        SearchValues.Create("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_"u8);
 }

@@ -140,9 +140,9 @@ public sealed class TraceInput : IDisposable
             return TraceFormat.Arrow;
         }
 
-        // ftrace output starts with "# tracer:" (trace file) or with task lines "comm-pid [cpu] ..." (trace_pipe);
-        // a CSV trace's first non-comment line is its comma-separated header.
-        if (head.StartsWith("# tracer:"u8))
+        // ftrace output starts with "# tracer:" (trace file), "cpus=N" (trace-cmd report) or with task lines
+        // "comm-pid [cpu] ..." (trace_pipe); a CSV trace's first non-comment line is its comma-separated header.
+        if (head.StartsWith("# tracer:"u8) || Ftrace.FtraceTextReader.Sniff(head))
         {
             return TraceFormat.Ftrace;
         }

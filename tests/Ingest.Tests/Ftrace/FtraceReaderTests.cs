@@ -86,4 +86,41 @@ public sealed class FtraceReaderTests
             Assert.All(stats.Malformed, m => Assert.InRange(m.Line, 1, stats.LinesRead));
         }
     }
+
+    [Theory]
+    [InlineData(1, 1 << 20)]
+    [InlineData(2, 64)]
+    [InlineData(3, 200)]
+    [InlineData(4, 4096)]
+    public void Parallel_parsing_in_blocks_keeps_every_event_line_number_and_count(int parallelism, int chunkBytes)
+    {
+        // Blocks of 64 bytes are shorter than most lines (each such line grows a block of its own); 200 and 4096 cut
+        // lines at every possible place. The mapped result must be the sequential one, line for line.
+        foreach (var (recording, file) in new[] { ("anon-seq-rand", "trace.txt"), ("fork-cow-tracecmd", "trace-cmd-report.txt") })
+        {
+            var text = File.ReadAllText(SharedTraces.PathOf(recording, file)) + "cut last line without newline";
+            var (expected, expectedStats, expectedMarkers) = SharedTraces.ParseText(text);
+            var options = new FtraceReaderOptions { Parallelism = parallelism, ChunkBytes = chunkBytes, BatchCapacity = 100, KeepSyscallWindows = true };
+            using var stream = new MemoryStream(Encoding.UTF8.GetBytes(text));
+            var reader = new FtraceReader(stream, "inline.txt", options);
+            var events = new List<TraceEvent>();
+            bool more;
+            do
+            {
+                var batch = new EventBatch(100);
+                more = reader.FillBatch(batch);
+                events.AddRange(batch.Events);
+                batch.Release();
+            }
+            while (more);
+
+            Assert.Equal(expected, events);
+            Assert.Equal(expectedStats.LinesRead, reader.Stats.LinesRead);
+            Assert.Equal(1, reader.Stats.MalformedLines);
+            Assert.Equal(expectedStats.LinesRead, reader.Stats.Malformed[0].Line);
+            Assert.Equal(expectedStats.IgnoredLines, reader.Stats.IgnoredLines);
+            Assert.Equal(expectedMarkers, reader.Markers);
+            Assert.Equal(Encoding.UTF8.GetByteCount(text), reader.BytesRead);
+        }
+    }
 }

@@ -1,0 +1,119 @@
+using System.Buffers;
+
+namespace MmReplay.Ingest.Ftrace;
+
+/// <summary>
+/// Cuts the input into blocks of whole lines and parses them on <c>parallelism</c> workers while the caller maps the
+/// earlier ones: blocks are handed out strictly in input order, so line numbers and event order are those of the
+/// file. With parallelism 1 blocks are handed out unparsed: the caller parses each line as it maps it, which saves
+/// storing and reloading the parsed fields. Memory is bounded by the blocks in flight.
+/// </summary>
+internal sealed class ChunkParser
+{
+    /// <summary>A longer line is handed out in pieces (the parser then reports them as malformed).</summary>
+    public const int MaxLineBytes = 16 << 20;
+
+    private readonly Stream _stream;
+    private readonly int _parallelism;
+    private readonly int _chunkBytes;
+    private readonly Queue<Task<ParsedChunk>> _inFlight = new();
+    private byte[] _carry = [];
+    private int _carryLength;
+    private bool _eof;
+
+    public ChunkParser(Stream stream, int parallelism, int chunkBytes)
+    {
+        _stream = stream;
+        _chunkBytes = Math.Max(16, chunkBytes);
+        _parallelism = parallelism < 1 ? Environment.ProcessorCount : parallelism;
+    }
+
+    /// <summary>Bytes of the blocks handed out so far (for progress).</summary>
+    public long Position { get; private set; }
+
+    /// <summary>The next parsed block in input order; false at the end of the input.</summary>
+    public bool TryNext(out ParsedChunk chunk)
+    {
+        if (_parallelism == 1)
+        {
+            chunk = ReadChunk()!;
+            return Handed(chunk);
+        }
+
+        // Keep one more block in flight than there are workers, so a worker never waits for the reader.
+        while (_inFlight.Count <= _parallelism && ReadChunk() is { } read)
+        {
+            _inFlight.Enqueue(Task.Run(read.Parse));
+        }
+
+        chunk = _inFlight.Count > 0 ? _inFlight.Dequeue().GetAwaiter().GetResult() : null!;
+        return Handed(chunk);
+    }
+
+    private bool Handed(ParsedChunk? chunk)
+    {
+        if (chunk is null)
+        {
+            return false;
+        }
+
+        Position += chunk.Length;
+        return true;
+    }
+
+    /// <summary>The next block: whole lines up to the last newline read; a line longer than the cap comes in pieces.</summary>
+    private ParsedChunk? ReadChunk()
+    {
+        if (_eof && _carryLength == 0)
+        {
+            return null;
+        }
+
+        var size = Math.Max(_chunkBytes, _carryLength * 2);
+        var data = ArrayPool<byte>.Shared.Rent(size);
+        _carry.AsSpan(0, _carryLength).CopyTo(data);
+        var filled = _carryLength;
+        var scanned = 0;
+        while (true)
+        {
+            while (!_eof && filled < data.Length)
+            {
+                var read = _stream.Read(data, filled, data.Length - filled);
+                _eof = read == 0;
+                filled += read;
+            }
+
+            var last = data.AsSpan(scanned, filled - scanned).LastIndexOf((byte)'\n');
+            if (last >= 0 || _eof || filled > MaxLineBytes)
+            {
+                var end = last >= 0 ? scanned + last + 1 : filled;
+                Keep(data.AsSpan(end, filled - end));
+                return end == 0 ? Empty(data) : new ParsedChunk(data, end);
+            }
+
+            // One line fills the block: grow it (up to the line cap) and read on.
+            scanned = filled;
+            var bigger = ArrayPool<byte>.Shared.Rent(data.Length * 2);
+            data.AsSpan(0, filled).CopyTo(bigger);
+            ArrayPool<byte>.Shared.Return(data);
+            data = bigger;
+        }
+    }
+
+    private static ParsedChunk? Empty(byte[] data)
+    {
+        ArrayPool<byte>.Shared.Return(data);
+        return null;
+    }
+
+    private void Keep(ReadOnlySpan<byte> tail)
+    {
+        if (_carry.Length < tail.Length)
+        {
+            _carry = new byte[Math.Max(tail.Length, 4096)];
+        }
+
+        tail.CopyTo(_carry);
+        _carryLength = tail.Length;
+    }
+}
