@@ -3,88 +3,109 @@ using MmReplay.Ingest;
 namespace MmReplay.Bench;
 
 /// <summary>
-/// A seeded synthetic trace for the replay benchmark: a cycle of events that maps a region per process, then
-/// mostly single-page loads and stores (random pages, 40% stores) mixed with the ops that cost more
-/// (per million events: ~1000 pagemaps of 16 pages, 100 mprotect pairs and 100 MADV_DONTNEEDs, 10 clear_refs 4, 2 forks with child exit), and unmaps everything at the end,
-/// so the cycle can be replayed many times on one machine.
+/// A seeded synthetic trace for the replay benchmark, generated batch by batch (as ingest delivers batches):
+/// each process maps a 64 MiB anon region, then come mostly single-page loads and stores at random pages
+/// (40% stores) mixed with the ops that cost more (per million events: ~1000 pagemaps of 16 pages, 100
+/// mprotect RO/RW pairs, 100 MADV_DONTNEEDs of 8 pages, 10 clear_refs 4, 2 forks with the child's exit), and
+/// the regions are unmapped at the end.
 /// </summary>
-public static class ReplayWorkload
+public sealed class ReplayWorkload
 {
-    public const ulong RegionBase = 0x7000_0000_0000;
     public const ulong RegionPages = 16384;
     public const int Processes = 4;
+    private const ulong RegionBase = 0x7000_0000_0000;
 
-    public static TraceEvent[] Cycle(int events, int seed)
+    private readonly Random _rng;
+    private readonly long _total;
+    private long _emitted;
+    private TraceEvent _pending;
+    private bool _hasPending;
+
+    public ReplayWorkload(long total, int seed)
     {
-        var rng = new Random(seed);
-        var list = new TraceEvent[events];
+        _total = total;
+        _rng = new Random(seed);
+    }
+
+    /// <summary>Fill <paramref name="batch"/>; returns how many events were written (0 at the end).</summary>
+    public int Fill(Span<TraceEvent> batch)
+    {
         var n = 0;
-        for (var p = 0; p < Processes; p++)
+        while (n < batch.Length && _emitted < _total)
         {
-            list[n++] = new TraceEvent { Op = OpCode.Mmap, Pid = Pid(p), Tid = Pid(p), Cpu = p % 2, Addr = Region(p), Len = RegionPages * 4096, Prot = Prot.Read | Prot.Write, Line = n };
+            batch[n++] = Next();
+            _emitted++;
         }
 
-        while (n < events - Processes)
+        return n;
+    }
+
+    private TraceEvent Next()
+    {
+        if (_hasPending)
         {
-            var p = rng.Next(Processes);
-            var e = new TraceEvent { Pid = Pid(p), Tid = Pid(p), Cpu = p % 2, Line = n + 1, Len = 4096 };
-            var page = (ulong)rng.Next((int)RegionPages);
-            e.Addr = Region(p) + (page * 4096);
-            var dice = rng.Next(1_000_000);
-            if (dice < 2)
-            {
-                e.Op = OpCode.Fork;
-                e.OtherPid = 1000 + p;
-                list[n++] = e;
-                var exit = new TraceEvent { Op = OpCode.Exit, Pid = 1000 + p, Tid = 1000 + p, Cpu = (p + 1) % 2, Line = n + 1 };
-                list[n++] = exit;
-                continue;
-            }
-
-            if (dice < 12)
-            {
-                e.Op = OpCode.ClearRefs;
-                e.ClearRefsType = 4;
-            }
-            else if (dice < 112)
-            {
-                e.Op = OpCode.Mprotect;
-                e.Addr = Region(p) + ((page & ~15UL) * 4096);
-                e.Len = 16 * 4096;
-                e.Prot = Prot.Read;
-                list[n++] = e;
-                e.Prot = Prot.Read | Prot.Write;
-                e.Line++;
-            }
-            else if (dice < 212)
-            {
-                e.Op = OpCode.Madvise;
-                e.Advice = Advice.DontNeed;
-                e.Addr = Region(p) + ((page & ~7UL) * 4096);
-                e.Len = 8 * 4096;
-            }
-            else if (dice < 1212)
-            {
-                e.Op = OpCode.Pagemap;
-                e.Len = 16 * 4096;
-                e.Addr = Region(p) + ((page & ~15UL) * 4096);
-            }
-            else
-            {
-                e.Op = rng.Next(10) < 4 ? OpCode.Write : OpCode.Read;
-                e.Value = (ulong)n;
-            }
-
-            list[n++] = e;
+            _hasPending = false;
+            return _pending;
         }
 
-        while (n < events)
+        var line = _emitted + 1;
+        if (_emitted < Processes)
         {
-            var p = events - n - 1;
-            list[n++] = new TraceEvent { Op = OpCode.Munmap, Pid = Pid(p), Tid = Pid(p), Cpu = p % 2, Addr = Region(p), Len = RegionPages * 4096, Line = n };
+            var p0 = (int)_emitted;
+            return new TraceEvent { Op = OpCode.Mmap, Pid = Pid(p0), Tid = Pid(p0), Cpu = p0 % 2, Addr = Region(p0), Len = RegionPages * 4096, Prot = Prot.Read | Prot.Write, Line = line };
         }
 
-        return list;
+        if (_emitted >= _total - Processes)
+        {
+            var p1 = (int)(_total - _emitted - 1);
+            return new TraceEvent { Op = OpCode.Munmap, Pid = Pid(p1), Tid = Pid(p1), Cpu = p1 % 2, Addr = Region(p1), Len = RegionPages * 4096, Line = line };
+        }
+
+        var p = _rng.Next(Processes);
+        var page = (ulong)_rng.Next((int)RegionPages);
+        var e = new TraceEvent { Pid = Pid(p), Tid = Pid(p), Cpu = p % 2, Line = line, Len = 4096, Addr = Region(p) + (page * 4096) };
+        var dice = _rng.Next(1_000_000);
+        if (dice < 2 && _emitted < _total - Processes - 1)
+        {
+            e.Op = OpCode.Fork;
+            e.OtherPid = 1000 + p;
+            _pending = new TraceEvent { Op = OpCode.Exit, Pid = 1000 + p, Tid = 1000 + p, Cpu = (p + 1) % 2, Line = line + 1 };
+            _hasPending = true;
+        }
+        else if (dice < 12)
+        {
+            e.Op = OpCode.ClearRefs;
+            e.ClearRefsType = 4;
+        }
+        else if (dice < 112 && _emitted < _total - Processes - 1)
+        {
+            e.Op = OpCode.Mprotect;
+            e.Addr = Region(p) + ((page & ~15UL) * 4096);
+            e.Len = 16 * 4096;
+            e.Prot = Prot.Read;
+            _pending = e with { Prot = Prot.Read | Prot.Write, Line = line + 1 };
+            _hasPending = true;
+        }
+        else if (dice < 212)
+        {
+            e.Op = OpCode.Madvise;
+            e.Advice = Advice.DontNeed;
+            e.Addr = Region(p) + ((page & ~7UL) * 4096);
+            e.Len = 8 * 4096;
+        }
+        else if (dice < 1212)
+        {
+            e.Op = OpCode.Pagemap;
+            e.Len = 16 * 4096;
+            e.Addr = Region(p) + ((page & ~15UL) * 4096);
+        }
+        else
+        {
+            e.Op = _rng.Next(10) < 4 ? OpCode.Write : OpCode.Read;
+            e.Value = (ulong)line;
+        }
+
+        return e;
     }
 
     private static int Pid(int p) => 100 + p;
