@@ -20,6 +20,10 @@ public sealed class Machine
     private int _freeCount;
     private int _nextSyntheticFile = -1;
     private int _nextAnonVma = 1;
+    private readonly Stack<AddressSpace> _deadMms = new();
+    private int[] _scratch = new int[64];
+    private int _cachedPid;
+    private AddressSpace? _cachedMm;
     private readonly ulong _softDirtyBit;
 
     public Machine(KernelPolicy policy, MachineConfig config)
@@ -142,6 +146,11 @@ public sealed class Machine
     /// <summary>The mm of a pid, created empty on first sight (a process the trace did not see start).</summary>
     internal AddressSpace MmOf(int pid)
     {
+        if (pid == _cachedPid && _cachedMm is not null)
+        {
+            return _cachedMm;
+        }
+
         if (!_byPid.TryGetValue(pid, out var mm))
         {
             mm = NewMm();
@@ -149,15 +158,31 @@ public sealed class Machine
             _byPid[pid] = mm;
         }
 
+        _cachedPid = pid;
+        _cachedMm = mm;
         return mm;
     }
 
+    /// <summary>A new empty mm; ids of torn-down mms are reused (their TLB entries and ASIDs were forgotten at exit).</summary>
     internal AddressSpace NewMm()
     {
+        if (_deadMms.Count > 0)
+        {
+            var reused = _deadMms.Pop();
+            reused.Reset();
+            return reused;
+        }
+
         var mm = new AddressSpace(_byId.Count, Tables, PageShift);
         _byId.Add(mm);
         return mm;
     }
+
+    /// <summary>Return a torn-down mm for reuse.</summary>
+    internal void Bury(AddressSpace mm) => _deadMms.Push(mm);
+
+    /// <summary>Scratch space for teardown (no allocation per exit).</summary>
+    internal ref int[] Scratch => ref _scratch;
 
     internal AddressSpace? MmById(int id) => id > 0 && id < _byId.Count ? _byId[id] : null;
 
@@ -167,9 +192,14 @@ public sealed class Machine
     {
         mm.Pid = pid;
         _byPid[pid] = mm;
+        _cachedMm = null;
     }
 
-    internal void Detach(int pid) => _byPid.Remove(pid);
+    internal void Detach(int pid)
+    {
+        _byPid.Remove(pid);
+        _cachedMm = null;
+    }
 
     internal int NewSyntheticFile() => _nextSyntheticFile--;
 

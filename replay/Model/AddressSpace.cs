@@ -160,6 +160,20 @@ public sealed class AddressSpace
         return t < 0 ? Model.Pte.None : Pte(t, va);
     }
 
+    /// <summary>Make a buried mm new again (ids are reused).</summary>
+    public void Reset()
+    {
+        VmaCount = 0;
+        Leaves.Clear();
+        CpuMask = 0;
+        TlbGen = 1;
+        TlbFlushPending = 0;
+        HasPinned = false;
+        MmapLock = MmapLockState.Unlocked;
+        Alive = true;
+        Pid = 0;
+    }
+
     /// <summary>Tear down: release every leaf table and forget the VMAs (exit_mmap after the zap).</summary>
     public void ReleaseAll(ref int[] scratch)
     {

@@ -13,10 +13,8 @@ public sealed class CpuTlbs
 
     private readonly int _mask;
     private readonly int _perCpu;
-    private readonly int[] _mm;
-    private readonly ulong[] _vpn;
-    private readonly int[] _frame;
-    private readonly byte[] _bits;
+    /// <summary>Entries as one array of structs: a lookup touches one cache line.</summary>
+    private readonly Entry[] _entries;
     private readonly int[] _loaded;
     private readonly int[] _asidMm;
     private readonly ulong[] _asidGen;
@@ -32,10 +30,7 @@ public sealed class CpuTlbs
         Cpus = cpus;
         _perCpu = entriesPerCpu;
         _mask = entriesPerCpu - 1;
-        _mm = new int[cpus * entriesPerCpu];
-        _vpn = new ulong[cpus * entriesPerCpu];
-        _frame = new int[cpus * entriesPerCpu];
-        _bits = new byte[cpus * entriesPerCpu];
+        _entries = new Entry[cpus * entriesPerCpu];
         _loaded = new int[cpus];
         _asidMm = new int[cpus * AsidSlots];
         _asidGen = new ulong[cpus * AsidSlots];
@@ -97,11 +92,11 @@ public sealed class CpuTlbs
             }
         }
 
-        for (var i = 0; i < _mm.Length; i++)
+        for (var i = 0; i < _entries.Length; i++)
         {
-            if (_mm[i] == mm)
+            if (_entries[i].Mm == mm)
             {
-                _mm[i] = 0;
+                _entries[i].Mm = 0;
             }
         }
     }
@@ -110,29 +105,30 @@ public sealed class CpuTlbs
     public int Lookup(int cpu, int mm, ulong vpn)
     {
         var i = Slot(cpu, mm, vpn);
-        return _mm[i] == mm && _vpn[i] == vpn ? i : -1;
+        ref var e = ref _entries[i];
+        return e.Mm == mm && e.Vpn == vpn ? i : -1;
     }
 
-    public int FrameAt(int slot) => _frame[slot];
+    public int FrameAt(int slot) => _entries[slot].Frame;
 
-    public ref byte BitsAt(int slot) => ref _bits[slot];
+    public ref byte BitsAt(int slot) => ref _entries[slot].Bits;
 
     /// <summary>Fill a translation after a page walk (may evict a conflicting one: a finite TLB).</summary>
     public void Fill(int cpu, int mm, ulong vpn, int frame, byte bits)
     {
-        var i = Slot(cpu, mm, vpn);
-        _mm[i] = mm;
-        _vpn[i] = vpn;
-        _frame[i] = frame;
-        _bits[i] = bits;
+        ref var e = ref _entries[Slot(cpu, mm, vpn)];
+        e.Mm = mm;
+        e.Vpn = vpn;
+        e.Frame = frame;
+        e.Bits = bits;
     }
 
     public void InvalidatePage(int cpu, int mm, ulong vpn, bool keepDirtyWritable)
     {
         var i = Lookup(cpu, mm, vpn);
-        if (i >= 0 && !(keepDirtyWritable && _bits[i] == (CachedWrite | CachedDirty)))
+        if (i >= 0 && !(keepDirtyWritable && _entries[i].Bits == (CachedWrite | CachedDirty)))
         {
-            _mm[i] = 0;
+            _entries[i].Mm = 0;
         }
     }
 
@@ -142,12 +138,21 @@ public sealed class CpuTlbs
         var b = cpu * _perCpu;
         for (var i = b; i < b + _perCpu; i++)
         {
-            if (_mm[i] == mm && !(keepDirtyWritable && _bits[i] == (CachedWrite | CachedDirty)))
+            ref var e = ref _entries[i];
+            if (e.Mm == mm && !(keepDirtyWritable && e.Bits == (CachedWrite | CachedDirty)))
             {
-                _mm[i] = 0;
+                e.Mm = 0;
             }
         }
     }
 
     private int Slot(int cpu, int mm, ulong vpn) => (cpu * _perCpu) + (int)((vpn ^ ((ulong)mm * 0x9E3779B1UL)) & (ulong)_mask);
+
+    private struct Entry
+    {
+        public ulong Vpn;
+        public int Mm;
+        public int Frame;
+        public byte Bits;
+    }
 }

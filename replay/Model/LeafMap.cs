@@ -3,8 +3,7 @@ namespace MmReplay.Replay.Model;
 /// <summary>Open-addressing map from a PMD index (va >> 21) to a leaf table; linear probing, no deletes.</summary>
 public sealed class LeafMap
 {
-    private ulong[] _keys = new ulong[16];
-    private int[] _values = new int[16];
+    private Slot[] _slots = new Slot[16];
     private int _count;
 
     public int Count => _count;
@@ -12,16 +11,16 @@ public sealed class LeafMap
     public int Find(ulong pmd)
     {
         var key = pmd + 1;
-        var mask = _keys.Length - 1;
+        var mask = _slots.Length - 1;
         for (var i = Hash(key) & mask; ; i = (i + 1) & mask)
         {
-            var k = _keys[i];
-            if (k == key)
+            ref var slot = ref _slots[i];
+            if (slot.Key == key)
             {
-                return _values[i];
+                return slot.Table;
             }
 
-            if (k == 0)
+            if (slot.Key == 0)
             {
                 return -1;
             }
@@ -30,7 +29,7 @@ public sealed class LeafMap
 
     public void Add(ulong pmd, int table)
     {
-        if ((_count + 1) * 2 > _keys.Length)
+        if ((_count + 1) * 2 > _slots.Length)
         {
             Grow();
         }
@@ -48,11 +47,11 @@ public sealed class LeafMap
         }
 
         var n = 0;
-        for (var i = 0; i < _keys.Length; i++)
+        foreach (ref readonly var slot in _slots.AsSpan())
         {
-            if (_keys[i] != 0)
+            if (slot.Key != 0)
             {
-                into[n++] = _values[i];
+                into[n++] = slot.Table;
             }
         }
 
@@ -61,7 +60,7 @@ public sealed class LeafMap
 
     public void Clear()
     {
-        Array.Clear(_keys);
+        Array.Clear(_slots);
         _count = 0;
     }
 
@@ -69,29 +68,32 @@ public sealed class LeafMap
 
     private void Insert(ulong key, int value)
     {
-        var mask = _keys.Length - 1;
+        var mask = _slots.Length - 1;
         var i = Hash(key) & mask;
-        while (_keys[i] != 0)
+        while (_slots[i].Key != 0)
         {
             i = (i + 1) & mask;
         }
 
-        _keys[i] = key;
-        _values[i] = value;
+        _slots[i] = new Slot { Key = key, Table = value };
     }
 
     private void Grow()
     {
-        var keys = _keys;
-        var values = _values;
-        _keys = new ulong[keys.Length * 2];
-        _values = new int[keys.Length * 2];
-        for (var i = 0; i < keys.Length; i++)
+        var old = _slots;
+        _slots = new Slot[old.Length * 2];
+        foreach (ref readonly var slot in old.AsSpan())
         {
-            if (keys[i] != 0)
+            if (slot.Key != 0)
             {
-                Insert(keys[i], values[i]);
+                Insert(slot.Key, slot.Table);
             }
         }
+    }
+
+    private struct Slot
+    {
+        public ulong Key;
+        public int Table;
     }
 }

@@ -64,8 +64,7 @@ internal static class ExitOp
 
         c.GatherStart = c.GatherEnd = 0;
         m.FinishGather(mm, ref c, fullMm: true);
-        var scratch = Array.Empty<int>();
-        mm.ReleaseAll(ref scratch);
+        mm.ReleaseAll(ref m.Scratch);
         for (var i = 0; i < m.Config.Cpus; i++)
         {
             if (m.Tlbs.Loaded(i) == mm.Id)
@@ -77,5 +76,6 @@ internal static class ExitOp
         m.Tlbs.ForgetMm(mm.Id);
         mm.Alive = false;
         mm.MmapLock = MmapLockState.Unlocked;
+        m.Bury(mm);
     }
 }
