@@ -10,5 +10,6 @@ public static class CommandCatalog
         yield return ReplayCommand.Create();
         yield return InspectCommand.Create();
         yield return ConvertCommand.Create();
+        yield return GenCommand.Create();
     }
 }
