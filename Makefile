@@ -30,6 +30,8 @@ build: setup
 # The main job on the embedded default trace: replay, write Arrow tables + manifest, print a summary.
 run: build
 	$(DOTNET) $(CLI) replay traces/default.csv --out out/default --policy latest
+	@# The generated sample workloads (docs/workloads.md), strict: a rejected row fails the run.
+	for t in traces/samples/*.csv; do $(DOTNET) $(CLI) replay $$t --strict --quiet --policy latest --out out/samples/$$(basename $$t .csv) || exit 1; done
 
 test: setup
 	tools/run-tests.sh

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Threading.Channels;
+using MmReplay.Arrow;
 using MmReplay.Ingest.ArrowTrace;
 using MmReplay.Ingest.Csv;
 
@@ -13,10 +14,22 @@ public static class TraceConverter
 {
     public static async Task<TraceInfo> ConvertAsync(string input, string output, TraceReaderOptions options, IRejectSink? rejects, CancellationToken cancel)
     {
-        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(options);
         using var reader = TraceReaders.Open(input, options, rejects);
+        await WriteAsync(reader, output, options.ChannelCapacity, cancel).ConfigureAwait(false);
+        return reader.Info;
+    }
+
+    /// <summary>
+    /// Streams every event of <paramref name="reader"/> to <paramref name="output"/>: .arrow (Arrow trace), .csv,
+    /// .csv.gz, or "-" (CSV on standard output). A file is written under a temporary name and renamed when complete.
+    /// </summary>
+    public static async Task WriteAsync(ITraceReader reader, string output, int channelCapacity, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(output);
         var info = reader.Info;
-        var channel = Channel.CreateBounded<EventBatch>(new BoundedChannelOptions(options.ChannelCapacity) { SingleReader = true, SingleWriter = true });
+        var channel = Channel.CreateBounded<EventBatch>(new BoundedChannelOptions(channelCapacity) { SingleReader = true, SingleWriter = true });
         var reading = reader.ReadAsync(channel.Writer, cancel);
         try
         {
@@ -27,25 +40,16 @@ public static class TraceConverter
                 await reading.ConfigureAwait(false);
                 writer.Complete();
             }
+            else if (output == "-")
+            {
+                await using var stdout = Console.OpenStandardOutput();
+                await WriteCsvAsync(stdout, gzip: false).ConfigureAwait(false);
+            }
             else
             {
-                var temp = output + ".tmp";
-                try
-                {
-                    await using (var file = File.Create(temp))
-                    await using (Stream stream = output.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionLevel.Fastest) : file)
-                    using (var writer = new CsvTraceWriter(stream, info.PageSize, id => info.DeviceNames[id]))
-                    {
-                        await Drain(channel.Reader, (in TraceEvent ev) => writer.Write(in ev), cancel).ConfigureAwait(false);
-                        await reading.ConfigureAwait(false);
-                    }
-
-                    File.Move(temp, output, overwrite: true);
-                }
-                finally
-                {
-                    File.Delete(temp);
-                }
+                using var file = AtomicFile.Create(output);
+                await WriteCsvAsync(file.Stream, output.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)).ConfigureAwait(false);
+                file.Commit();
             }
         }
         catch
@@ -63,7 +67,15 @@ public static class TraceConverter
             throw;
         }
 
-        return info;
+        async Task WriteCsvAsync(Stream target, bool gzip)
+        {
+            await using (Stream stream = gzip ? new GZipStream(target, CompressionLevel.Fastest, leaveOpen: true) : new NonClosing(target))
+            using (var writer = new CsvTraceWriter(stream, info.PageSize, id => info.DeviceNames[id]))
+            {
+                await Drain(channel.Reader, (in TraceEvent ev) => writer.Write(in ev), cancel).ConfigureAwait(false);
+                await reading.ConfigureAwait(false);
+            }
+        }
     }
 
     private delegate void EventAction(in TraceEvent ev);
@@ -83,6 +95,38 @@ public static class TraceConverter
             {
                 batch.Release();
             }
+        }
+    }
+
+    /// <summary>Keeps the CSV writer from closing a stream it does not own (the atomic file, standard output).</summary>
+    private sealed class NonClosing(Stream inner) : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => inner.Length;
+
+        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+
+        public override void Flush() => inner.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+
+        public override void Write(ReadOnlySpan<byte> buffer) => inner.Write(buffer);
+
+        protected override void Dispose(bool disposing)
+        {
+            inner.Flush();
+            base.Dispose(disposing);
         }
     }
 }

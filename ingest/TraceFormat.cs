@@ -6,4 +6,6 @@ public enum TraceFormat
     Csv,
     Arrow,
     Ftrace,
+    /// <summary>Generated on the fly by a workload model (ingest/Workloads), not read from a file.</summary>
+    Generated,
 }

@@ -14,5 +14,6 @@ public static class CommandCatalog
         yield return ConvertCommand.Create();
         yield return PoliciesCommand.Create();
         yield return ValidateCommand.Create();
+        yield return GenCommand.Create();
     }
 }
