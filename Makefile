@@ -30,8 +30,9 @@ build: setup
 # The main job on the embedded default trace: replay, write Arrow tables + manifest, print a summary.
 run: build
 	$(DOTNET) $(CLI) replay traces/default.csv --out out/default --policy latest
-	@# The generated sample workloads (docs/workloads.md), strict: a rejected row fails the run.
-	for t in traces/samples/*.csv; do $(DOTNET) $(CLI) replay $$t --strict --quiet --policy latest --out out/samples/$$(basename $$t .csv) || exit 1; done
+	@# A small batch + compare over the shipped sample workloads (docs/workloads.md); --strict: a rejected row fails.
+	$(DOTNET) $(CLI) batch traces/samples --policies linux-4.14,linux-4.15,linux-5.10,latest --out out/dataset --strict --quiet
+	$(DOTNET) $(CLI) compare out/dataset --baseline linux-4.14 --out out/comparison --report out/comparison/report.md
 
 test: setup
 	tools/run-tests.sh
