@@ -70,7 +70,7 @@ public sealed class Machine
     internal ulong SoftDirtyBit => _softDirtyBit;
 
     /// <summary>The event being applied (for effect provenance).</summary>
-    internal TraceEvent Current;
+    internal EventContext Current;
 
     /// <summary>Frames allocated, for tests and reports.</summary>
     public int FramesInUse => Frames.InUse;
@@ -110,7 +110,10 @@ public sealed class Machine
     {
         ArgumentNullException.ThrowIfNull(sink);
         _sink = sink;
-        Current = cursor.Event;
+        Current.Line = cursor.Event.Line;
+        Current.Pid = cursor.Event.Pid;
+        Current.Cpu = cursor.Event.Cpu;
+        Current.Op = cursor.Event.Op;
         if (cursor.Step == 0)
         {
             if (cursor.Event.Cpu < 0 || cursor.Event.Cpu >= Config.Cpus)
