@@ -26,6 +26,8 @@ public sealed record BatchOptions
 
     public int Cpus { get; init; } = 64;
 
+    public Costs.CostModel Costs { get; init; } = MmReplay.Analyze.Costs.CostModel.Default;
+
     public IProgress<BatchProgress>? Progress { get; init; }
 }
 

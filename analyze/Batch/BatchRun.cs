@@ -145,6 +145,7 @@ public static class BatchRun
                 Seed = options.Seed,
                 Strict = options.Strict,
                 Cpus = options.Cpus,
+                Costs = options.Costs,
                 // Traces already run in parallel; a second level of parallel parsing would only contend.
                 Parallelism = options.Jobs == 1 ? -1 : 1,
                 WriteTiming = false,

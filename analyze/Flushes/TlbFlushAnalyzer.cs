@@ -23,6 +23,8 @@ public sealed class TlbFlushAnalyzer : IAnalyzer
     private readonly long[] _rangedPages = new long[256];
     private readonly long[] _ops = new long[256];
 
+    private readonly Costs.CostModel _costs;
+    private double _cost;
     private long _flushes;
     // The logical flush in progress: opened by an IPI send (or a stand-alone local flush), closed by the
     // initiator's own local flush or by any event of another op row or initiator.
@@ -34,6 +36,7 @@ public sealed class TlbFlushAnalyzer : IAnalyzer
 
     public TlbFlushAnalyzer(RunContext run)
     {
+        _costs = run.Costs;
         _events = new TableWriter(run, TlbFlushSchemas.Events);
         _summary = new TableWriter(run, TlbFlushSchemas.Summary);
         _line = _events.Column("line");
@@ -83,7 +86,7 @@ public sealed class TlbFlushAnalyzer : IAnalyzer
                 }
             }
 
-            return [new("flushes", logical), new("flush_events", events), new("ipis", ipis)];
+            return [new("flushes", logical), new("flush_events", events), new("ipis", ipis), new("flush_cost_us", Math.Round(_cost, 3))];
         }
     }
 
@@ -97,6 +100,7 @@ public sealed class TlbFlushAnalyzer : IAnalyzer
     {
         var reason = (TlbFlushReason)e.Detail;
         var op = (int)e.Op;
+        _cost += Cost(reason, e.Count);
         _byOpReason[op, (int)reason]++;
         if (e.Line != _lastCountedLine || e.Op != _lastCountedOp)
         {
@@ -154,6 +158,16 @@ public sealed class TlbFlushAnalyzer : IAnalyzer
         w.Int64(_flushId).Append(flushId);
         _events.EndRow();
     }
+
+    /// <summary>Modelled cost of one tracepoint event's CPU work (docs/costs.md).</summary>
+    private double Cost(TlbFlushReason reason, long pages) => reason switch
+    {
+        TlbFlushReason.RemoteSendIpi => _costs.IpiRoundTripUs,
+        TlbFlushReason.RemoteShootdown => _costs.IpiPerReceiverUs + _costs.LocalFlushUs(pages),
+        TlbFlushReason.LocalMmShootdown or TlbFlushReason.LocalShootdown => _costs.LocalFlushUs(pages),
+        TlbFlushReason.TaskSwitch when pages != 0 => _costs.FullFlushUs,
+        _ => 0,
+    };
 
     private long OpenFlush(in Effect e)
     {

@@ -1,6 +1,8 @@
 using MmReplay.Analyze.Dirty;
 using MmReplay.Analyze.Faults;
 using MmReplay.Analyze.Flushes;
+using MmReplay.Analyze.Hazards;
+using MmReplay.Analyze.Notifications;
 using MmReplay.Analyze.Observations;
 
 namespace MmReplay.Analyze.Runs;
@@ -17,6 +19,8 @@ public static class AnalyzerSet
             analyzers.Add(new FaultAnalyzer(run));
             analyzers.Add(new ObservationAnalyzer(run));
             analyzers.Add(new DirtyAccuracyAnalyzer(run));
+            analyzers.Add(new NotificationAnalyzer(run));
+            analyzers.Add(new HazardAnalyzer(run));
             return analyzers;
         }
         catch

@@ -50,7 +50,15 @@ public static class ReplayRun
             foreach (var target in options.Targets)
             {
                 Directory.CreateDirectory(target.OutputDirectory);
-                var run = new RunContext(traceName, target.Policy.Name, options.Seed, target.OutputDirectory);
+                var run = new RunContext(traceName, target.Policy.Name, options.Seed, target.OutputDirectory)
+                {
+                    DeviceName = device =>
+                    {
+                        var names = reader.Info.DeviceNames;
+                        return device >= 0 && device < names.Count ? names[device] : $"dev{device}";
+                    },
+                    Costs = options.Costs,
+                };
                 var machine = new Machine(target.Policy, new MachineConfig { Cpus = options.Cpus, PageSize = reader.Info.PageSize });
                 replays.Add(new Replay(target, machine, AnalyzerSet.Create(run)));
             }

@@ -25,6 +25,9 @@ public sealed record ReplayRunOptions
     /// <summary>Parse on this many cores (order is preserved); -1 = all.</summary>
     public int Parallelism { get; init; } = -1;
 
+    /// <summary>Costs for the modelled-cost metrics and columns (docs/costs.md; --costs overrides).</summary>
+    public Costs.CostModel Costs { get; init; } = MmReplay.Analyze.Costs.CostModel.Default;
+
     /// <summary>Write timing.json (wall time) beside each manifest; the only file of a run that is not reproducible.</summary>
     public bool WriteTiming { get; init; } = true;
 

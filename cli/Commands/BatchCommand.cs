@@ -22,10 +22,11 @@ public static class BatchCommand
         var strict = new Option<bool>("--strict") { Description = "a trace with a rejected row fails (exit 65)" };
         var progress = new Option<ProgressMode>("--progress") { Description = "auto, always, never", DefaultValueFactory = _ => ProgressMode.Auto };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "no progress and no summary table" };
+        var costs = CostsOption.Create();
 
         var command = new Command("batch", "replay many traces under many policies into one Arrow dataset")
         {
-            traces, policies, output, jobs, resume, shard, seed, strict, progress, quiet,
+            traces, policies, output, jobs, resume, shard, seed, strict, progress, quiet, costs,
         };
         command.SetAction(async (parse, cancel) =>
         {
@@ -47,6 +48,12 @@ public static class BatchCommand
                 selected = s;
             }
 
+            if (!CostsOption.TryLoad(parse.GetValue(costs), out var costModel, out var costError))
+            {
+                await Console.Error.WriteLineAsync($"mmreplay: {costError}");
+                return ExitCodes.Usage;
+            }
+
             var files = TraceArguments.Expand(parse.GetValue(traces)!);
             if (files.Count == 0)
             {
@@ -65,6 +72,7 @@ public static class BatchCommand
                 Shard = selected,
                 Seed = parse.GetValue(seed),
                 Strict = parse.GetValue(strict),
+                Costs = costModel,
             };
             BatchResult result;
             try

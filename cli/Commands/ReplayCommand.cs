@@ -18,10 +18,11 @@ public static class ReplayCommand
         var cpus = new Option<int>("--cpus") { Description = "CPUs of the modelled machine (1-64)", DefaultValueFactory = _ => 64 };
         var progress = new Option<ProgressMode>("--progress") { Description = "progress on stderr: auto (only on a terminal), always, never", DefaultValueFactory = _ => ProgressMode.Auto };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "print no summary table" };
+        var costs = CostsOption.Create();
 
         var command = new Command("replay", "replay one trace under one kernel policy and write Arrow tables")
         {
-            trace, output, seed, strict, cpus, progress, quiet,
+            trace, output, seed, strict, cpus, progress, quiet, costs,
         };
         policy.AddTo(command);
         command.SetAction(async (parse, cancel) =>
@@ -40,6 +41,12 @@ public static class ReplayCommand
                 return ExitCodes.Usage;
             }
 
+            if (!CostsOption.TryLoad(parse.GetValue(costs), out var costModel, out var costError))
+            {
+                await Console.Error.WriteLineAsync($"mmreplay: {costError}");
+                return ExitCodes.Usage;
+            }
+
             var outputDirectory = parse.GetValue(output) ?? Path.Combine("out", ReplayRun.TraceName(path));
             var options = new ReplayRunOptions
             {
@@ -49,6 +56,7 @@ public static class ReplayCommand
                 Seed = parse.GetValue(seed),
                 Strict = parse.GetValue(strict),
                 Cpus = cpuCount,
+                Costs = costModel,
             };
             try
             {

@@ -13,8 +13,9 @@ public sealed class DeterminismTests
 
         var files = Directory.GetFiles(first.Directory, "*.arrow");
         Array.Sort(files, StringComparer.Ordinal);
-        // tlb_flushes, tlb_flush_summary, faults, observations, dirty_accuracy, missed_writes, spurious_dirty
-        Assert.Equal(7, files.Length);
+        // tlb_flushes, tlb_flush_summary, faults, observations, dirty_accuracy, missed_writes, spurious_dirty,
+        // notifications, notification_summary, pin_coherence, device_ordering
+        Assert.Equal(11, files.Length);
         foreach (var file in files)
         {
             var name = Path.GetFileName(file);
