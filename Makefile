@@ -15,6 +15,8 @@ all: build
 setup: $(INTEROP)/node_modules/.package-lock.json
 	$(DOTNET) restore Pipeline.sln
 	tools/oracle/setup.sh
+	@# The notebook test validates docs/notebooks with Debian's nbformat.
+	@dpkg -s python3-nbformat >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq python3-nbformat; }
 
 $(INTEROP)/node_modules/.package-lock.json: $(INTEROP)/package-lock.json
 	@command -v node >/dev/null || { echo "node is required for the Arrow interop tests: apt-get install -y nodejs npm" >&2; exit 1; }
