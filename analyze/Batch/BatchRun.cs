@@ -93,7 +93,7 @@ public static class BatchRun
         });
         failures.Sort((a, b) => string.CompareOrdinal(a.Trace, b.Trace));
         clock.Stop();
-        WriteTiming(options.Dataset, clock.Elapsed, events);
+        TimingFile.Write(Path.Combine(options.Dataset, "_timing.json"), clock.Elapsed, "events_replayed_per_second", events);
         return new BatchResult(runs, skipped, failures, clock.Elapsed);
     }
 
@@ -168,17 +168,6 @@ public static class BatchRun
         return results;
     }
 
-    private static void WriteTiming(string dataset, TimeSpan wall, long events)
-    {
-        AtomicFile.Write(Path.Combine(dataset, "_timing.json"), stream =>
-        {
-            using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
-            json.WriteStartObject();
-            json.WriteNumber("wall_seconds", Math.Round(wall.TotalSeconds, 6));
-            json.WriteNumber("events_replayed_per_second", wall.TotalSeconds > 0 ? Math.Round(events / wall.TotalSeconds) : 0);
-            json.WriteEndObject();
-        });
-    }
 
     private static void TryDelete(string directory)
     {

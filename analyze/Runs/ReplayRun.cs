@@ -260,7 +260,7 @@ public static class ReplayRun
         AtomicFile.Write(Path.Combine(directory, "manifest.json"), manifest.WriteTo);
         if (options.WriteTiming)
         {
-            WriteTiming(directory, wall, info.RowsRead);
+            TimingFile.Write(Path.Combine(directory, "timing.json"), wall, "rows_per_second", info.RowsRead);
         }
 
         return new ReplayRunResult(manifest, metrics, wall);
@@ -280,17 +280,6 @@ public static class ReplayRun
         return new TraceInput(name, path, format, file.Length, Convert.ToHexStringLower(hash));
     }
 
-    private static void WriteTiming(string directory, TimeSpan wall, long rows)
-    {
-        AtomicFile.Write(Path.Combine(directory, "timing.json"), stream =>
-        {
-            using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
-            json.WriteStartObject();
-            json.WriteNumber("wall_seconds", Math.Round(wall.TotalSeconds, 6));
-            json.WriteNumber("rows_per_second", wall.TotalSeconds > 0 ? Math.Round(rows / wall.TotalSeconds) : 0);
-            json.WriteEndObject();
-        });
-    }
 
     private static async Task ReportProgressAsync(TraceInfo info, IProgress<long> progress, Task read)
     {
