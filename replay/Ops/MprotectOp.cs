@@ -8,7 +8,8 @@ namespace MmReplay.Replay.Ops;
 /// mprotect (mprotect_fixup + change_protection). Step 1 under mmap_lock for write: split, set the new flags,
 /// merge (SD-7), vma_set_page_prot. Then one leaf table per step under its PT lock: rewrite present PTEs from
 /// the new vm_page_prot, upgrading some to writable without a fault per the era (WN-3/WN-4). Last step: the TLB
-/// flush (whole range before v6.0, only PTEs that need it from v6.0) and unlock.
+/// flush (before v6.0 per VMA over its whole range when a present PTE was rewritten; from v6.0 one mmu_gather
+/// flush of the PTEs that lost a permission, 4a18419f71cd) and unlock.
 /// </summary>
 internal static class MprotectOp
 {
@@ -30,21 +31,25 @@ internal static class MprotectOp
             case 1:
                 if (Walk.NextChunk(m, mm, c.Va, end, out var vi, out var start, out var stop))
                 {
-                    ChangeLeaf(m, mm, ref c, ref mm.VmaAt(vi), start, stop);
+                    ref var vma = ref mm.VmaAt(vi);
+                    ChangeLeaf(m, mm, ref c, ref vma, start, stop);
                     c.Va = stop;
+                    if (m.Policy.MprotectFlush == MprotectFlush.WholeRange && stop == vma.End && (c.Flags & AnyPresent) != 0)
+                    {
+                        // <v6.0 change_protection_range, per VMA: "if (pages) flush_tlb_range(vma, start, end)".
+                        m.FlushTlbRange(mm, vma.Start, vma.End, FlushScope.Range);
+                        c.Flags &= ~AnyPresent;
+                    }
+
                     return true;
                 }
 
                 c.Step = 2;
                 return true;
             default:
-                if (m.Policy.MprotectFlush == MprotectFlush.WholeRange && (c.Flags & AnyPresent) != 0)
+                if (m.Policy.MprotectFlush == MprotectFlush.Changed && c.GatherEnd != 0)
                 {
-                    m.FlushTlbRange(mm, c.GatherStart, c.GatherEnd, FlushScope.Range);
-                }
-                else if (m.Policy.MprotectFlush == MprotectFlush.Changed && c.GatherEnd != 0)
-                {
-                    m.FlushTlbRange(mm, c.GatherStart, c.GatherEnd, FlushScope.Range);
+                    m.FlushTlbRange(mm, c.GatherStart, c.GatherEnd, FlushScope.Range); // v6.0 tlb_finish_mmu (4a18419f71cd)
                 }
 
                 mm.MmapLock = MmapLockState.Unlocked;
@@ -96,11 +101,7 @@ internal static class MprotectOp
             }
 
             c.Flags |= AnyPresent;
-            if (m.Policy.MprotectFlush == MprotectFlush.WholeRange)
-            {
-                c.Gather(va, m.PageSize);
-            }
-            else if (NeedsFlush(old, neu))
+            if (m.Policy.MprotectFlush == MprotectFlush.Changed && NeedsFlush(old, neu))
             {
                 c.Gather(va, m.PageSize);
             }

@@ -19,7 +19,7 @@ internal static class PolicyKnobs
             p => p.MprotectSoftDirtyCheck, (p, v) => p with { MprotectSoftDirtyCheck = v }),
         Bool("mprotect-anon-upgrade", "v6.0 (64fe24a3e05e)", "mprotect maps exclusive anon pages writable (WN-4)",
             p => p.MprotectAnonUpgrade, (p, v) => p with { MprotectAnonUpgrade = v }),
-        Enum<MprotectFlush>("mprotect-flush", "whole-range <v6.0; changed v6.0 (4a18419f71cd, mmu_gather in mprotect) [M]", "TLB flush after mprotect",
+        Enum<MprotectFlush>("mprotect-flush", "whole-range <v6.0 (per VMA, if any present PTE); changed v6.0 (4a18419f71cd mm/mprotect: use mmu_gather)", "TLB flush after mprotect",
             p => p.MprotectFlush, (p, v) => p with { MprotectFlush = v }),
         Enum<CowReuseRule>("cow-reuse", "mapcount <v5.9; refcount v5.9 (09854ba94c6a); anon-exclusive v5.19 (6c287605fd56)", "write-fault reuse rule (FK-5)",
             p => p.CowReuse, (p, v) => p with { CowReuse = v }),
