@@ -40,6 +40,9 @@ public sealed class AddressSpace
     /// <summary>MMF_HAS_PINNED (earlier mm->has_pinned, v5.9): set on the first pin, never cleared (FK-1).</summary>
     public bool HasPinned { get; set; }
 
+    /// <summary>mmu_notifier subscribers registered on this mm (mm_has_notifiers: zero makes every notifier call a no-op).</summary>
+    public int Subscribers { get; set; }
+
     public MmapLockState MmapLock { get; set; }
 
     public bool Alive { get; set; } = true;
@@ -169,6 +172,7 @@ public sealed class AddressSpace
         TlbGen = 1;
         TlbFlushPending = 0;
         HasPinned = false;
+        Subscribers = 0;
         MmapLock = MmapLockState.Unlocked;
         Alive = true;
         Pid = 0;

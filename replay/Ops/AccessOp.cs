@@ -132,7 +132,6 @@ internal static class AccessOp
     {
         if (write)
         {
-            m.Frames.Content(frame) = value;
             m.EmitWrite(va, value, frame);
         }
         else

@@ -37,7 +37,7 @@ internal static class PolicyKnobs
             p => p.PagemapHoleSoftDirty, (p, v) => p with { PagemapHoleSoftDirty = v }),
         Bool("pagemap-exclusive", "v4.2 (77bb499bb60f [M])", "pagemap bit 56 exclusively mapped",
             p => p.PagemapExclusiveBit, (p, v) => p with { PagemapExclusiveBit = v }),
-        Enum<NotifierStrategy>("notifier", "double <=v4.14; only-end v4.15 (4645b9fe84bf); tlb-hook v6.6 (1af5a8109904)", "secondary TLB invalidation (part 2, MN-0)",
+        Enum<NotifierStrategy>("notifier", "double <=v4.14; only-end v4.15 (4645b9fe84bf); tlb-hook v6.6 (1af5a8109904); none (ablation: no invalidate_range)", "secondary TLB invalidation (part 2, MN-0)",
             p => p.Notifier, (p, v) => p with { Notifier = v }),
         Enum<GupProtnone>("gup-protnone", "foll-numa v3.8 (0b9d705297b2); foll-force v6.1 (474098edac26); honor-numa-fault v6.5 (d74943a2f3cd)", "GUP on NUMA-hint protnone (part 2, NU-2)",
             p => p.GupProtnone, (p, v) => p with { GupProtnone = v }),

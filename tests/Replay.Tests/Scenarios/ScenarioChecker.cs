@@ -37,6 +37,8 @@ public static class ScenarioChecker
                 {
                     "faults" => Compare(Faults(effects, x.TraceLine), Expand(x.Args)),
                     "flushes" => Compare(Flushes(effects, x.TraceLine), Expand(x.Args)),
+                    "notifiers" => Compare(Notifiers(effects, x.TraceLine), Expand(x.Args)),
+                    "hazards" => Compare(Hazards(effects, x.TraceLine), Expand(x.Args)),
                     "pagemap" => CheckPagemap(effects, previousFrame, x),
                     "read" => CheckRead(effects, x),
                     "segv" => effects.Any(e => e.Line == x.TraceLine && e.Kind == EffectKind.Segv) ? null : "no SIGSEGV",
@@ -102,6 +104,24 @@ public static class ScenarioChecker
                 TlbFlushReason.LocalShootdown => "local",
                 var r => r.ToString(),
             }) + ":" + e.Count.ToString(CultureInfo.InvariantCulture))
+            .ToList();
+
+    /// <summary>Notifier calls as CALL@DEVICE:SITE, CALL one of start, end, inv (invalidate_range), arch (arch_invalidate_secondary_tlbs).</summary>
+    private static List<string> Notifiers(IReadOnlyList<Effect> effects, int line) =>
+        effects.Where(e => e.Line == line && e.Kind == EffectKind.Notifier)
+            .Select(e => ((NotifierCallKind)e.Detail switch
+            {
+                NotifierCallKind.RangeStart => "start",
+                NotifierCallKind.RangeEnd => "end",
+                NotifierCallKind.InvalidateRange => "inv",
+                _ => "arch",
+            }) + "@" + e.Device.ToString(CultureInfo.InvariantCulture) + ":" + Kebab(((CallSite)e.Scope).ToString()))
+            .ToList();
+
+    /// <summary>Hazards as KIND (kebab-case HazardKind), with @DEVICE for device hazards.</summary>
+    private static List<string> Hazards(IReadOnlyList<Effect> effects, int line) =>
+        effects.Where(e => e.Line == line && e.Kind == EffectKind.Hazard)
+            .Select(e => Kebab(((HazardKind)e.Detail).ToString()) + (e.Device >= 0 ? "@" + e.Device.ToString(CultureInfo.InvariantCulture) : ""))
             .ToList();
 
     private static Dictionary<int, long> PreviousPagemapFrames(IReadOnlyList<Effect> effects)
