@@ -49,6 +49,8 @@ public sealed record KernelPolicy
     /// <summary>Part 2: secondary-TLB invalidation strategy.</summary>
     public NotifierStrategy Notifier { get; init; } = NotifierStrategy.TlbHook;
 
+    public CpumaskTrim CpumaskTrim { get; init; } = CpumaskTrim.Lazy;
+
     /// <summary>Part 2: GUP and NUMA-hint protnone.</summary>
     public GupProtnone GupProtnone { get; init; } = GupProtnone.HonorNumaFault;
 

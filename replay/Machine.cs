@@ -177,11 +177,13 @@ public sealed class Machine
         {
             var reused = _deadMms.Pop();
             reused.Reset();
+            reused.NextTrimNs = Current.TimeNs + TrimIntervalNs; // init_new_context: jiffies + HZ
             return reused;
         }
 
         var mm = new AddressSpace(_byId.Count, Tables, PageShift);
         _byId.Add(mm);
+        mm.NextTrimNs = Current.TimeNs + TrimIntervalNs;
         return mm;
     }
 
@@ -226,6 +228,11 @@ public sealed class Machine
         if (flush)
         {
             Tlbs.InvalidateMm(cpu, mm.Id, keepDirtyWritable: false);
+        }
+
+        if (Policy.CpumaskTrim == MmReplay.Replay.Policy.CpumaskTrim.OnSwitch && MmById(Tlbs.Loaded(cpu)) is { } prev)
+        {
+            prev.CpuMask &= ~bit; // "stop remote flushes for the previous mm"
         }
 
         Tlbs.SetLoaded(cpu, mm.Id);
@@ -281,6 +288,7 @@ public sealed class Machine
         if (others != 0)
         {
             EmitFlush(cpu, TlbFlushReason.RemoteSendIpi, pages, mm.CpuMask, scope, start, end);
+            var trim = ShouldTrimCpumask(mm);
             for (var rest = others; rest != 0; rest &= rest - 1)
             {
                 var r = BitOperations.TrailingZeroCount(rest);
@@ -288,6 +296,12 @@ public sealed class Machine
                 {
                     InvalidateOn(r, mm, start, end, pages);
                     EmitFlush(r, TlbFlushReason.RemoteShootdown, pages, 1UL << r, scope, start, end);
+                }
+                else if (trim)
+                {
+                    // flush_tlb_func on a CPU that left the mm: clear its bit, log reason 5 with pages 0.
+                    mm.CpuMask &= ~(1UL << r);
+                    EmitFlush(r, TlbFlushReason.RemoteWrongCpu, 0, 1UL << r, scope, start, end);
                 }
             }
         }
@@ -330,6 +344,20 @@ public sealed class Machine
         }
 
         EmitFlush(cpu, TlbFlushReason.LocalShootdown, -1, 1UL << cpu, FlushScope.Full, 0, ulong.MaxValue);
+    }
+
+    private const ulong TrimIntervalNs = 1_000_000_000;
+
+    /// <summary>v6.14 should_trim_cpumask: at most once a second per mm, a flush also IPIs CPUs that left it.</summary>
+    private bool ShouldTrimCpumask(AddressSpace mm)
+    {
+        if (Policy.CpumaskTrim != MmReplay.Replay.Policy.CpumaskTrim.Lazy || Current.TimeNs <= mm.NextTrimNs)
+        {
+            return false;
+        }
+
+        mm.NextTrimNs = Current.TimeNs + TrimIntervalNs;
+        return true;
     }
 
     private void InvalidateOn(int cpu, AddressSpace mm, ulong start, ulong end, long pages)

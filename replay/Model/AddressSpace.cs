@@ -45,6 +45,9 @@ public sealed class AddressSpace
 
     public MmapLockState MmapLock { get; set; }
 
+    /// <summary>x86 mm->context.next_trim_cpumask as trace time: a flush after it IPIs stale CPUs of the mask (v6.14+).</summary>
+    public ulong NextTrimNs { get; set; }
+
     public bool Alive { get; set; } = true;
 
     public ref Vma VmaAt(int index) => ref _vmas[index];

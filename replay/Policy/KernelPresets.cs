@@ -46,6 +46,7 @@ internal static class KernelPresets
             Notifier = NotifierStrategy.Double,
             GupProtnone = GupProtnone.FollNuma,
             PerVmaLockFaults = false,
+            CpumaskTrim = CpumaskTrim.OnSwitch,
         };
         Add("linux-3.17", v3_17);
         // 64e455079e1b: write lock + vma_set_page_prot, writenotify for soft-dirty, and the inverted mprotect test.
@@ -77,8 +78,11 @@ internal static class KernelPresets
         var v6_6 = v6_5 with { Notifier = NotifierStrategy.TlbHook };
         Add("linux-6.6", v6_6);
         Add("linux-6.12", v6_6);
-        Add("linux-6.18", v6_6);
-        var v6_19 = v6_6 with { SoftDirtyMerge = SoftDirtyMerge.Sticky };
+        // 209954cbc7d0 + 6db2526c1d69 + 2815a56e4b72 reached mainline together for v6.14 [V: one revlist; release M].
+        var v6_14 = v6_6 with { CpumaskTrim = CpumaskTrim.Lazy };
+        Add("linux-6.14", v6_14);
+        Add("linux-6.18", v6_14);
+        var v6_19 = v6_14 with { SoftDirtyMerge = SoftDirtyMerge.Sticky };
         Add("linux-6.19", v6_19);
         Add("latest", v6_19);
 

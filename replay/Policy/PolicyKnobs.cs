@@ -39,6 +39,8 @@ internal static class PolicyKnobs
             p => p.PagemapExclusiveBit, (p, v) => p with { PagemapExclusiveBit = v }),
         Enum<NotifierStrategy>("notifier", "double <=v4.14; only-end v4.15 (4645b9fe84bf); tlb-hook v6.6 (1af5a8109904); none (ablation: no invalidate_range)", "secondary TLB invalidation (part 2, MN-0)",
             p => p.Notifier, (p, v) => p with { Notifier = v }),
+        Enum<CpumaskTrim>("cpumask-trim", "on-switch <=v6.13; lazy v6.14 (209954cbc7d0, 6db2526c1d69, 2815a56e4b72)", "when a CPU leaves mm_cpumask (TL-2)",
+            p => p.CpumaskTrim, (p, v) => p with { CpumaskTrim = v }),
         Enum<GupProtnone>("gup-protnone", "foll-numa v3.8 (0b9d705297b2); foll-force v6.1 (474098edac26); honor-numa-fault v6.5 (d74943a2f3cd)", "GUP on NUMA-hint protnone (part 2, NU-2)",
             p => p.GupProtnone, (p, v) => p with { GupProtnone = v }),
         Bool("per-vma-lock", "v6.4 [M]", "faults under per-VMA locks (era C', interleaving explorer)",

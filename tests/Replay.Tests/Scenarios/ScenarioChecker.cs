@@ -101,6 +101,7 @@ public static class ScenarioChecker
                 TlbFlushReason.LocalMmShootdown => "local-mm",
                 TlbFlushReason.RemoteSendIpi => "ipi",
                 TlbFlushReason.RemoteShootdown => $"remote@{e.Cpu}",
+                TlbFlushReason.RemoteWrongCpu => $"wrong@{e.Cpu}",
                 TlbFlushReason.LocalShootdown => "local",
                 var r => r.ToString(),
             }) + ":" + e.Count.ToString(CultureInfo.InvariantCulture))
