@@ -73,7 +73,7 @@ public sealed class Machine
     internal ulong SoftDirtyBit => _softDirtyBit;
 
     /// <summary>The event being applied (for effect provenance).</summary>
-    internal TraceEvent Current;
+    internal EventContext Current;
 
     /// <summary>Frames allocated, for tests and reports.</summary>
     public int FramesInUse => Frames.InUse;
@@ -114,7 +114,11 @@ public sealed class Machine
     {
         ArgumentNullException.ThrowIfNull(sink);
         _sink = sink;
-        Current = cursor.Event;
+        Current.Line = cursor.Event.Line;
+        Current.Pid = cursor.Event.Pid;
+        Current.Cpu = cursor.Event.Cpu;
+        Current.Op = cursor.Event.Op;
+        Current.TimeNs = cursor.Event.TimeNs;
         Frames.Clock = cursor.Event.Line;
         if (cursor.Step == 0)
         {
