@@ -51,6 +51,12 @@ public sealed record KernelPolicy
 
     public CpumaskTrim CpumaskTrim { get; init; } = CpumaskTrim.Lazy;
 
+    /// <summary>
+    /// x86 flush_tlb_mm_range hands arch_invalidate_secondary_tlbs the range widened past the flush ceiling (v6.6
+    /// to v6.14); from 4a02ed8e1cc3 ("consolidate full flush threshold decision", v6.15 [M]) the requested range.
+    /// </summary>
+    public bool SecondaryRangeWidened { get; init; }
+
     /// <summary>Part 2: GUP and NUMA-hint protnone.</summary>
     public GupProtnone GupProtnone { get; init; } = GupProtnone.HonorNumaFault;
 

@@ -275,6 +275,7 @@ public sealed class Machine
     internal void FlushTlbRange(AddressSpace mm, ulong start, ulong end, FlushScope scope, CallSite site = CallSite.Unknown)
     {
         long pages;
+        var (requestedStart, requestedEnd) = (start, end);
         if (scope == FlushScope.Full || ((end - start) >> PageShift) > (ulong)Config.FlushCeiling)
         {
             start = 0;
@@ -314,6 +315,11 @@ public sealed class Machine
         {
             InvalidateOn(cpu, mm, start, end, pages);
             EmitFlush(cpu, TlbFlushReason.LocalMmShootdown, pages, 1UL << cpu, scope, start, end);
+        }
+
+        if (!Policy.SecondaryRangeWidened)
+        {
+            (start, end) = (requestedStart, requestedEnd);
         }
 
         Notify.ArchFlush(this, mm, start, end, site == CallSite.Unknown ? Notify.SiteOf(Current.Op) : site);
