@@ -11,7 +11,8 @@ public sealed class MachineTests
     [InlineData(OpCode.Notifier, OpSupport.Recorded)]
     [InlineData(OpCode.DevRead, OpSupport.Applied)]
     [InlineData(OpCode.DmaWrite, OpSupport.Applied)]
-    [InlineData(OpCode.NumaHint, OpSupport.NotModelled)]
+    [InlineData(OpCode.NumaHint, OpSupport.Applied)]
+    [InlineData(OpCode.Migrate, OpSupport.NotModelled)]
     public void Ops_say_whether_the_model_applies_them(OpCode op, OpSupport expected) => Assert.Equal(expected, Machine.SupportOf(op));
 
     [Fact]
