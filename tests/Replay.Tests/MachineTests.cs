@@ -21,7 +21,7 @@ public sealed class MachineTests
         var machine = new Machine(KernelPolicy.Preset("latest"), new MachineConfig());
         var sink = new CollectingSink();
         machine.Apply(new TraceEvent { Op = OpCode.TlbFlush, Pid = 1, Count = -1 }, sink);
-        machine.Apply(new TraceEvent { Op = OpCode.KsmMerge, Pid = 1, Addr = 0x1000, Len = 4096 }, sink);
+        machine.Apply(new TraceEvent { Op = OpCode.Migrate, Pid = 1, Addr = 0x1000, Len = 4096 }, sink);
         Assert.Empty(sink.Effects);
     }
 
