@@ -139,10 +139,11 @@ public static class ScenarioChecker
         return ok ? null : $"got [{string.Join(' ', actual)}]";
     }
 
-    /// <summary>Hazards as KIND (kebab-case HazardKind), with @DEVICE for device hazards.</summary>
+    /// <summary>Hazards as KIND (kebab-case HazardKind), with @DEVICE for device hazards and :CAUSE (the dirty-cause code) for lost-dirty.</summary>
     private static List<string> Hazards(IReadOnlyList<Effect> effects, int line) =>
         effects.Where(e => e.Line == line && e.Kind == EffectKind.Hazard)
-            .Select(e => Kebab(((HazardKind)e.Detail).ToString()) + (e.Device >= 0 ? "@" + e.Device.ToString(CultureInfo.InvariantCulture) : ""))
+            .Select(e => Kebab(((HazardKind)e.Detail).ToString()) + (e.Device >= 0 ? "@" + e.Device.ToString(CultureInfo.InvariantCulture) : "")
+                + (e.Detail == (byte)HazardKind.LostDirty ? ":" + e.Scope.ToString(CultureInfo.InvariantCulture) : ""))
             .ToList();
 
     private static Dictionary<int, long> PreviousPagemapFrames(IReadOnlyList<Effect> effects)
