@@ -40,7 +40,8 @@ public static class ScenarioChecker
                     "notifiers" => CompareNotifiers(Notifiers(effects, x.TraceLine), Expand(x.Args)),
                     "hazards" => Compare(Hazards(effects, x.TraceLine), Expand(x.Args)),
                     "pagemap" => CheckPagemap(effects, previousFrame, x),
-                    "read" => CheckRead(effects, x),
+                    "read" => CheckRead(effects, x, ObservationKind.Value),
+                    "clean" => CheckRead(effects, x, ObservationKind.CleanBit),
                     "segv" => effects.Any(e => e.Line == x.TraceLine && e.Kind == EffectKind.Segv) ? null : "no SIGSEGV",
                     "nosegv" => effects.Any(e => e.Line == x.TraceLine && e.Kind == EffectKind.Segv) ? "SIGSEGV" : null,
                     _ => $"unknown check '{x.Check}'",
@@ -220,16 +221,17 @@ public static class ScenarioChecker
         _ => throw new FormatException($"unknown pagemap key '{key}'"),
     };
 
-    private static string? CheckRead(IReadOnlyList<Effect> effects, Expectation x)
+    /// <summary>ADDR[..END] = V: the last observation of that kind per page (a value read, or clean_range's recorded bit).</summary>
+    private static string? CheckRead(IReadOnlyList<Effect> effects, Expectation x, ObservationKind kind)
     {
         var (start, end) = Range(x.Args[0]);
         var want = Number(x.Args[2]);
         for (var va = start; va < end; va += 4096)
         {
-            var seen = effects.Where(e => e.Line == x.TraceLine && e.Kind == EffectKind.Observation && e.Detail == (byte)ObservationKind.Value && e.Addr == va).ToList();
+            var seen = effects.Where(e => e.Line == x.TraceLine && e.Kind == EffectKind.Observation && e.Detail == (byte)kind && e.Addr == va).ToList();
             if (seen.Count == 0)
             {
-                return $"no value read at 0x{va:x}";
+                return $"no {kind} observation at 0x{va:x}";
             }
 
             if (seen[^1].Value != want)
