@@ -41,6 +41,13 @@ internal static class PinOp
     private static bool PinPage(Machine m, AddressSpace mm, ulong va, PinFlags flags, int pid)
     {
         var write = (flags & PinFlags.Write) != 0;
+        var vi = mm.FindVma(va);
+        if (vi >= 0 && write && (flags & PinFlags.LongTerm) != 0 && m.Policy.LongtermSharedFileRefused
+            && mm.VmaAt(vi).Has(VmaFlags.Shared) && mm.VmaAt(vi).Kind == FileKind.Ext4)
+        {
+            return false; // check_vma_flags: vma_needs_dirty_tracking (shmem and hugetlbfs are exempt)
+        }
+
         for (var attempt = 0; attempt < 3; attempt++)
         {
             var pte = mm.ReadPte(va);
@@ -69,7 +76,7 @@ internal static class PinOp
             if (!write && !special && m.Policy.CowReuse == CowReuseRule.AnonExclusive
                 && m.Frames.Has(frame, FrameFlags.Anon) && !m.Frames.Has(frame, FrameFlags.AnonExclusive))
             {
-                var vi = mm.FindVma(va);
+                vi = mm.FindVma(va);
                 var t = mm.Leaf(va, create: false);
                 var how = Faults.WriteProtected(m, mm, ref mm.VmaAt(vi), ref mm.Pte(t, va), va, unshare: true);
                 m.EmitFault(va, 0, how, Pte.Frame(mm.ReadPte(va)), gup: true);

@@ -47,6 +47,7 @@ internal static class KernelPresets
             GupProtnone = GupProtnone.FollNuma,
             PerVmaLockFaults = false,
             CpumaskTrim = CpumaskTrim.OnSwitch,
+            LongtermSharedFileRefused = false,
         };
         Add("linux-3.17", v3_17);
         // 64e455079e1b: write lock + vma_set_page_prot, writenotify for soft-dirty, and the inverted mprotect test.
@@ -73,7 +74,7 @@ internal static class KernelPresets
         Add("linux-6.1", v6_1);
         var v6_4 = v6_1 with { PerVmaLockFaults = true };
         Add("linux-6.4", v6_4);
-        var v6_5 = v6_4 with { GupProtnone = GupProtnone.HonorNumaFault };
+        var v6_5 = v6_4 with { GupProtnone = GupProtnone.HonorNumaFault, LongtermSharedFileRefused = true };
         Add("linux-6.5", v6_5);
         var v6_6 = v6_5 with { Notifier = NotifierStrategy.TlbHook, SecondaryRangeWidened = true };
         Add("linux-6.6", v6_6);

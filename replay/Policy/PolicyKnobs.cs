@@ -43,6 +43,8 @@ internal static class PolicyKnobs
             p => p.CpumaskTrim, (p, v) => p with { CpumaskTrim = v }),
         Bool("secondary-range-widened", "v6.6 (1af5a8109904) until 4a02ed8e1cc3 (v6.15 [M])", "x86 passes the widened flush range to arch_invalidate_secondary_tlbs (MN-0)",
             p => p.SecondaryRangeWidened, (p, v) => p with { SecondaryRangeWidened = v }),
+        Bool("longterm-file-refused", "v6.5 (8ac268436e6d, a6e79df92e4a)", "FOLL_LONGTERM|FOLL_WRITE pins of dirty-tracked shared file mappings fail (4.1)",
+            p => p.LongtermSharedFileRefused, (p, v) => p with { LongtermSharedFileRefused = v }),
         Enum<GupProtnone>("gup-protnone", "foll-numa v3.8 (0b9d705297b2); foll-force v6.1 (474098edac26); honor-numa-fault v6.5 (d74943a2f3cd)", "GUP on NUMA-hint protnone (part 2, NU-2)",
             p => p.GupProtnone, (p, v) => p with { GupProtnone = v }),
         Bool("per-vma-lock", "v6.4 [M]", "faults under per-VMA locks (era C', interleaving explorer)",
