@@ -87,7 +87,7 @@ public sealed class Machine
             or OpCode.ClearRefs or OpCode.Pagemap
             or OpCode.Pin or OpCode.Unpin or OpCode.DmaRead or OpCode.DmaWrite
             or OpCode.DevAttach or OpCode.DevDetach or OpCode.DevRead or OpCode.DevWrite
-            or OpCode.NumaHint or OpCode.KsmMerge or OpCode.WpRange or OpCode.CleanRange
+            or OpCode.NumaHint or OpCode.KsmMerge or OpCode.WpRange or OpCode.CleanRange or OpCode.Migrate
             or OpCode.SwapOut or OpCode.Writeback => OpSupport.Applied,
         OpCode.TlbFlush or OpCode.Notifier => OpSupport.Recorded,
         _ => OpSupport.NotModelled,
@@ -148,6 +148,7 @@ public sealed class Machine
             OpCode.DmaRead or OpCode.DmaWrite => DmaOp.Step(this, ref cursor),
             OpCode.NumaHint => NumaHintOp.Step(this, ref cursor),
             OpCode.KsmMerge => KsmOp.Step(this, ref cursor),
+            OpCode.Migrate => MigrateOp.Step(this, ref cursor),
             OpCode.WpRange or OpCode.CleanRange => DirtyHelperOp.Step(this, ref cursor),
             OpCode.DevAttach or OpCode.DevDetach or OpCode.DevRead or OpCode.DevWrite => DeviceOp.Step(this, ref cursor),
             OpCode.SwapOut => ReclaimOp.Step(this, ref cursor),
