@@ -166,6 +166,19 @@ public sealed class AddressSpace
         return t < 0 ? Model.Pte.None : Pte(t, va);
     }
 
+    /// <summary>The leaf table whose PTE at <paramref name="va"/> maps <paramref name="frame"/> as a normal present page, or -1 (an rmap hit test).</summary>
+    public int LeafMapping(ulong va, int frame)
+    {
+        var t = Leaf(va, create: false);
+        if (t < 0)
+        {
+            return -1;
+        }
+
+        var pte = Pte(t, va);
+        return Model.Pte.IsPresent(pte) && (pte & Model.Pte.Special) == 0 && Model.Pte.Frame(pte) == frame ? t : -1;
+    }
+
     /// <summary>Make a buried mm new again (ids are reused).</summary>
     public void Reset()
     {

@@ -65,7 +65,7 @@ internal static class MigrateOp
 
     private static int Remap(Machine m, AddressSpace mm, ulong va, int frame, int copy)
     {
-        var t = mm.Leaf(va, create: false);
+        var t = mm.LeafMapping(va, frame);
         if (t < 0)
         {
             return 0;
@@ -73,10 +73,6 @@ internal static class MigrateOp
 
         ref var pte = ref mm.Pte(t, va);
         var old = pte;
-        if (!Pte.IsPresent(old) || (old & Pte.Special) != 0 || Pte.Frame(old) != frame)
-        {
-            return 0;
-        }
 
         var end = va + m.PageSize;
         Notify.Start(m, mm, va, end, CallSite.Migrate);

@@ -126,7 +126,7 @@ internal static class ReclaimOp
     /// <summary>try_to_unmap_one for one mm: the PTE becomes a swap entry (anon) or none (file).</summary>
     private static int UnmapAt(Machine m, AddressSpace mm, ulong va, int frame, int slot, bool exclusive, ref OpCursor c)
     {
-        var t = mm.Leaf(va, create: false);
+        var t = mm.LeafMapping(va, frame);
         if (t < 0)
         {
             return 0;
@@ -134,10 +134,6 @@ internal static class ReclaimOp
 
         ref var pte = ref mm.Pte(t, va);
         var old = pte;
-        if (!Pte.IsPresent(old) || (old & Pte.Special) != 0 || Pte.Frame(old) != frame)
-        {
-            return 0;
-        }
 
         if (slot >= 0)
         {
