@@ -9,4 +9,6 @@ public struct EventContext
     public int Pid;
     public int Cpu;
     public OpCode Op;
+    /// <summary>Trace time (x86's once-a-second mm_cpumask trim).</summary>
+    public ulong TimeNs;
 }

@@ -49,6 +49,17 @@ public sealed record KernelPolicy
     /// <summary>Part 2: secondary-TLB invalidation strategy.</summary>
     public NotifierStrategy Notifier { get; init; } = NotifierStrategy.TlbHook;
 
+    public CpumaskTrim CpumaskTrim { get; init; } = CpumaskTrim.Lazy;
+
+    /// <summary>FOLL_LONGTERM write pins of shared file mappings that need dirty tracking are refused (v6.5, 8ac268436e6d / a6e79df92e4a; 4.1).</summary>
+    public bool LongtermSharedFileRefused { get; init; } = true;
+
+    /// <summary>
+    /// x86 flush_tlb_mm_range hands arch_invalidate_secondary_tlbs the range widened past the flush ceiling (v6.6
+    /// to v6.14); from 4a02ed8e1cc3 ("consolidate full flush threshold decision", v6.15 [M]) the requested range.
+    /// </summary>
+    public bool SecondaryRangeWidened { get; init; }
+
     /// <summary>Part 2: GUP and NUMA-hint protnone.</summary>
     public GupProtnone GupProtnone { get; init; } = GupProtnone.HonorNumaFault;
 

@@ -66,6 +66,9 @@ public sealed class Machine
 
     internal PinTable Pins { get; } = new();
 
+    /// <summary>mmu_notifier subscribers with their device TLBs, in attach order.</summary>
+    internal List<SecondaryTlb> Devices { get; } = [];
+
     /// <summary>The x86 soft-dirty bit as pte_mkdirty sets it: zero without CONFIG_MEM_SOFT_DIRTY.</summary>
     internal ulong SoftDirtyBit => _softDirtyBit;
 
@@ -82,7 +85,9 @@ public sealed class Machine
             or OpCode.Read or OpCode.Write or OpCode.Fault
             or OpCode.Fork or OpCode.Exit or OpCode.Exec
             or OpCode.ClearRefs or OpCode.Pagemap
-            or OpCode.Pin or OpCode.Unpin
+            or OpCode.Pin or OpCode.Unpin or OpCode.DmaRead or OpCode.DmaWrite
+            or OpCode.DevAttach or OpCode.DevDetach or OpCode.DevRead or OpCode.DevWrite
+            or OpCode.NumaHint or OpCode.KsmMerge or OpCode.WpRange or OpCode.CleanRange or OpCode.Migrate
             or OpCode.SwapOut or OpCode.Writeback => OpSupport.Applied,
         OpCode.TlbFlush or OpCode.Notifier => OpSupport.Recorded,
         _ => OpSupport.NotModelled,
@@ -114,6 +119,8 @@ public sealed class Machine
         Current.Pid = cursor.Event.Pid;
         Current.Cpu = cursor.Event.Cpu;
         Current.Op = cursor.Event.Op;
+        Current.TimeNs = cursor.Event.TimeNs;
+        Frames.Clock = cursor.Event.Line;
         if (cursor.Step == 0)
         {
             if (cursor.Event.Cpu < 0 || cursor.Event.Cpu >= Config.Cpus)
@@ -138,6 +145,12 @@ public sealed class Machine
             OpCode.ClearRefs => ClearRefsOp.Step(this, ref cursor),
             OpCode.Pagemap => PagemapOp.Step(this, ref cursor),
             OpCode.Pin or OpCode.Unpin => PinOp.Step(this, ref cursor),
+            OpCode.DmaRead or OpCode.DmaWrite => DmaOp.Step(this, ref cursor),
+            OpCode.NumaHint => NumaHintOp.Step(this, ref cursor),
+            OpCode.KsmMerge => KsmOp.Step(this, ref cursor),
+            OpCode.Migrate => MigrateOp.Step(this, ref cursor),
+            OpCode.WpRange or OpCode.CleanRange => DirtyHelperOp.Step(this, ref cursor),
+            OpCode.DevAttach or OpCode.DevDetach or OpCode.DevRead or OpCode.DevWrite => DeviceOp.Step(this, ref cursor),
             OpCode.SwapOut => ReclaimOp.Step(this, ref cursor),
             OpCode.Writeback => WritebackOp.Step(this, ref cursor),
             _ => false,
@@ -173,11 +186,13 @@ public sealed class Machine
         {
             var reused = _deadMms.Pop();
             reused.Reset();
+            reused.NextTrimNs = Current.TimeNs + TrimIntervalNs; // init_new_context: jiffies + HZ
             return reused;
         }
 
         var mm = new AddressSpace(_byId.Count, Tables, PageShift);
         _byId.Add(mm);
+        mm.NextTrimNs = Current.TimeNs + TrimIntervalNs;
         return mm;
     }
 
@@ -224,6 +239,11 @@ public sealed class Machine
             Tlbs.InvalidateMm(cpu, mm.Id, keepDirtyWritable: false);
         }
 
+        if (Policy.CpumaskTrim == MmReplay.Replay.Policy.CpumaskTrim.OnSwitch && MmById(Tlbs.Loaded(cpu)) is { } prev)
+        {
+            prev.CpuMask &= ~bit; // "stop remote flushes for the previous mm"
+        }
+
         Tlbs.SetLoaded(cpu, mm.Id);
         mm.CpuMask |= bit;
         EmitFlush(cpu, TlbFlushReason.TaskSwitch, flush ? -1 : 0, bit, FlushScope.Full, 0, ulong.MaxValue);
@@ -257,9 +277,10 @@ public sealed class Machine
     /// mm_cpumask (reason 4 on the initiator, 1 on each remote CPU running the mm), flush locally (reason 3).
     /// CPUs in the mask not running the mm flush when they switch back (their ASID is behind).
     /// </summary>
-    internal void FlushTlbRange(AddressSpace mm, ulong start, ulong end, FlushScope scope)
+    internal void FlushTlbRange(AddressSpace mm, ulong start, ulong end, FlushScope scope, CallSite site = CallSite.Unknown)
     {
         long pages;
+        var (requestedStart, requestedEnd) = (start, end);
         if (scope == FlushScope.Full || ((end - start) >> PageShift) > (ulong)Config.FlushCeiling)
         {
             start = 0;
@@ -277,6 +298,7 @@ public sealed class Machine
         if (others != 0)
         {
             EmitFlush(cpu, TlbFlushReason.RemoteSendIpi, pages, mm.CpuMask, scope, start, end);
+            var trim = ShouldTrimCpumask(mm);
             for (var rest = others; rest != 0; rest &= rest - 1)
             {
                 var r = BitOperations.TrailingZeroCount(rest);
@@ -284,6 +306,12 @@ public sealed class Machine
                 {
                     InvalidateOn(r, mm, start, end, pages);
                     EmitFlush(r, TlbFlushReason.RemoteShootdown, pages, 1UL << r, scope, start, end);
+                }
+                else if (trim)
+                {
+                    // flush_tlb_func on a CPU that left the mm: clear its bit, log reason 5 with pages 0.
+                    mm.CpuMask &= ~(1UL << r);
+                    EmitFlush(r, TlbFlushReason.RemoteWrongCpu, 0, 1UL << r, scope, start, end);
                 }
             }
         }
@@ -293,6 +321,13 @@ public sealed class Machine
             InvalidateOn(cpu, mm, start, end, pages);
             EmitFlush(cpu, TlbFlushReason.LocalMmShootdown, pages, 1UL << cpu, scope, start, end);
         }
+
+        if (!Policy.SecondaryRangeWidened)
+        {
+            (start, end) = (requestedStart, requestedEnd);
+        }
+
+        Notify.ArchFlush(this, mm, start, end, site == CallSite.Unknown ? Notify.SiteOf(Current.Op) : site);
     }
 
     /// <summary>
@@ -324,6 +359,20 @@ public sealed class Machine
         }
 
         EmitFlush(cpu, TlbFlushReason.LocalShootdown, -1, 1UL << cpu, FlushScope.Full, 0, ulong.MaxValue);
+    }
+
+    private const ulong TrimIntervalNs = 1_000_000_000;
+
+    /// <summary>v6.14 should_trim_cpumask: at most once a second per mm, a flush also IPIs CPUs that left it.</summary>
+    private bool ShouldTrimCpumask(AddressSpace mm)
+    {
+        if (Policy.CpumaskTrim != MmReplay.Replay.Policy.CpumaskTrim.Lazy || Current.TimeNs <= mm.NextTrimNs)
+        {
+            return false;
+        }
+
+        mm.NextTrimNs = Current.TimeNs + TrimIntervalNs;
+        return true;
     }
 
     private void InvalidateOn(int cpu, AddressSpace mm, ulong start, ulong end, long pages)
@@ -361,14 +410,9 @@ public sealed class Machine
     {
         if (c.GatherEnd != 0)
         {
-            if (fullMm)
-            {
-                FlushTlbRange(mm, 0, ulong.MaxValue, FlushScope.Full);
-            }
-            else
-            {
-                FlushTlbRange(mm, c.GatherStart, c.GatherEnd, FlushScope.Range);
-            }
+            var (start, end) = fullMm ? (0UL, ulong.MaxValue) : (c.GatherStart, c.GatherEnd);
+            FlushTlbRange(mm, start, end, fullMm ? FlushScope.Full : FlushScope.Range);
+            Notify.GatherFlush(this, mm, start, end, Notify.SiteOf(Current.Op)); // tlb_flush_mmu_tlbonly before v6.6
         }
 
         c.GatherStart = c.GatherEnd = 0;
@@ -414,20 +458,55 @@ public sealed class Machine
         _sink.Emit(in e);
     }
 
-    internal void EmitObservation(ObservationKind kind, ulong va, ulong value, ulong aux)
+    internal void EmitObservation(ObservationKind kind, ulong va, ulong value, ulong aux, int device = -1)
     {
         var e = Base(EffectKind.Observation, va);
+        e.Device = device;
         e.Detail = (byte)kind;
         e.Value = value;
         e.Aux = aux;
         _sink.Emit(in e);
     }
 
-    internal void EmitWrite(ulong va, ulong value, int frame)
+    /// <summary>Store <paramref name="value"/> in a frame and report the write (CPU, or a device / DMA when <paramref name="device"/> is set).</summary>
+    internal void EmitWrite(ulong va, ulong value, int frame, int device = -1)
     {
+        Frames.Content(frame) = value;
+        Frames.WrittenAt(frame) = Current.Line;
         var e = Base(EffectKind.GroundTruthWrite, va);
         e.Value = value;
         e.Aux = (ulong)frame;
+        e.Device = device;
+        _sink.Emit(in e);
+    }
+
+    internal void EmitNotifier(int device, NotifierCallKind call, CallSite site, ulong start, ulong end)
+    {
+        var e = Base(EffectKind.Notifier, start);
+        e.End = end;
+        e.Device = device;
+        e.Detail = (byte)call;
+        e.Scope = (byte)site;
+        _sink.Emit(in e);
+    }
+
+    /// <summary>A hazard at <paramref name="va"/>: Value and Aux per <see cref="HazardKind"/> (frames, values); Scope a cause code.</summary>
+    internal void EmitHazard(HazardKind kind, ulong va, ulong value, ulong aux, int device = -1, byte scope = 0)
+    {
+        var e = Base(EffectKind.Hazard, va);
+        e.Detail = (byte)kind;
+        e.Value = value;
+        e.Aux = aux;
+        e.Device = device;
+        e.Scope = scope;
+        _sink.Emit(in e);
+    }
+
+    internal void EmitDirtyReport(ulong start, ulong end, ulong value)
+    {
+        var e = Base(EffectKind.DirtyReport, start);
+        e.End = end;
+        e.Value = value;
         _sink.Emit(in e);
     }
 

@@ -40,7 +40,13 @@ public sealed class AddressSpace
     /// <summary>MMF_HAS_PINNED (earlier mm->has_pinned, v5.9): set on the first pin, never cleared (FK-1).</summary>
     public bool HasPinned { get; set; }
 
+    /// <summary>mmu_notifier subscribers registered on this mm (mm_has_notifiers: zero makes every notifier call a no-op).</summary>
+    public int Subscribers { get; set; }
+
     public MmapLockState MmapLock { get; set; }
+
+    /// <summary>x86 mm->context.next_trim_cpumask as trace time: a flush after it IPIs stale CPUs of the mask (v6.14+).</summary>
+    public ulong NextTrimNs { get; set; }
 
     public bool Alive { get; set; } = true;
 
@@ -160,6 +166,19 @@ public sealed class AddressSpace
         return t < 0 ? Model.Pte.None : Pte(t, va);
     }
 
+    /// <summary>The leaf table whose PTE at <paramref name="va"/> maps <paramref name="frame"/> as a normal present page, or -1 (an rmap hit test).</summary>
+    public int LeafMapping(ulong va, int frame)
+    {
+        var t = Leaf(va, create: false);
+        if (t < 0)
+        {
+            return -1;
+        }
+
+        var pte = Pte(t, va);
+        return Model.Pte.IsPresent(pte) && (pte & Model.Pte.Special) == 0 && Model.Pte.Frame(pte) == frame ? t : -1;
+    }
+
     /// <summary>Make a buried mm new again (ids are reused).</summary>
     public void Reset()
     {
@@ -169,6 +188,7 @@ public sealed class AddressSpace
         TlbGen = 1;
         TlbFlushPending = 0;
         HasPinned = false;
+        Subscribers = 0;
         MmapLock = MmapLockState.Unlocked;
         Alive = true;
         Pid = 0;

@@ -9,6 +9,8 @@ public sealed class CpuTlbs
 {
     public const byte CachedWrite = 1;
     public const byte CachedDirty = 2;
+    /// <summary>The entry outlived a flush (the DH-5 ablation hardware): writes through it are lost to the PTE.</summary>
+    public const byte SurvivedFlush = 4;
     public const int AsidSlots = 6;
 
     private readonly int _mask;
@@ -126,9 +128,9 @@ public sealed class CpuTlbs
     public void InvalidatePage(int cpu, int mm, ulong vpn, bool keepDirtyWritable)
     {
         var i = Lookup(cpu, mm, vpn);
-        if (i >= 0 && !(keepDirtyWritable && _entries[i].Bits == (CachedWrite | CachedDirty)))
+        if (i >= 0)
         {
-            _entries[i].Mm = 0;
+            Invalidate(ref _entries[i], keepDirtyWritable);
         }
     }
 
@@ -139,11 +141,22 @@ public sealed class CpuTlbs
         for (var i = b; i < b + _perCpu; i++)
         {
             ref var e = ref _entries[i];
-            if (e.Mm == mm && !(keepDirtyWritable && e.Bits == (CachedWrite | CachedDirty)))
+            if (e.Mm == mm)
             {
-                e.Mm = 0;
+                Invalidate(ref e, keepDirtyWritable);
             }
         }
+    }
+
+    private static void Invalidate(ref Entry e, bool keepDirtyWritable)
+    {
+        if (keepDirtyWritable && (e.Bits & (CachedWrite | CachedDirty)) == (CachedWrite | CachedDirty))
+        {
+            e.Bits |= SurvivedFlush;
+            return;
+        }
+
+        e.Mm = 0;
     }
 
     private int Slot(int cpu, int mm, ulong vpn) => (cpu * _perCpu) + (int)((vpn ^ ((ulong)mm * 0x9E3779B1UL)) & (ulong)_mask);

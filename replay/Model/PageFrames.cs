@@ -17,6 +17,9 @@ public sealed class PageFrames
     private ulong[] _content = new ulong[1024];
     /// <summary>Page-cache owner: file key (file id, pgoff) for file frames.</summary>
     private long[] _owner = new long[1024];
+    /// <summary>Trace line that allocated the frame, and that last wrote it (MN-1 ordering checks).</summary>
+    private long[] _bornAt = new long[1024];
+    private long[] _writtenAt = new long[1024];
     private int[] _free = new int[1024];
     private int _freeCount;
     private int _highWater = 1;
@@ -28,6 +31,9 @@ public sealed class PageFrames
 
     /// <summary>Frames allocated and not yet freed, the zero page included.</summary>
     public int InUse => _highWater - _freeCount;
+
+    /// <summary>The trace line being replayed: stamps allocations.</summary>
+    public long Clock { get; set; }
 
     public int Allocate(FrameFlags flags, ulong content)
     {
@@ -52,6 +58,8 @@ public sealed class PageFrames
         _flags[frame] = flags | FrameFlags.InUse;
         _content[frame] = content;
         _owner[frame] = 0;
+        _bornAt[frame] = Clock;
+        _writtenAt[frame] = Clock;
         return frame;
     }
 
@@ -66,6 +74,10 @@ public sealed class PageFrames
     public ref ulong Content(int frame) => ref _content[frame];
 
     public ref long Owner(int frame) => ref _owner[frame];
+
+    public long BornAt(int frame) => _bornAt[frame];
+
+    public ref long WrittenAt(int frame) => ref _writtenAt[frame];
 
     public bool Has(int frame, FrameFlags flag) => (_flags[frame] & flag) != 0;
 
@@ -101,5 +113,7 @@ public sealed class PageFrames
         Array.Resize(ref _flags, n);
         Array.Resize(ref _content, n);
         Array.Resize(ref _owner, n);
+        Array.Resize(ref _bornAt, n);
+        Array.Resize(ref _writtenAt, n);
     }
 }

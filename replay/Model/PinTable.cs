@@ -30,6 +30,20 @@ public sealed class PinTable
 
     public int Frame(int i) => _frame[i];
 
+    /// <summary>The first pin <paramref name="pid"/> holds at <paramref name="va"/>, or -1.</summary>
+    public int Find(int pid, ulong va)
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            if (_pid[i] == pid && _va[i] == va)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     /// <summary>Remove pin i (order is not kept).</summary>
     public void RemoveAt(int i)
     {

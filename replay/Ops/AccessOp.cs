@@ -73,6 +73,7 @@ internal static class AccessOp
                 {
                     if ((bits & CpuTlbs.CachedDirty) != 0)
                     {
+                        ReportLostDirty(m, mm, va, frame, bits);
                         Done(m, va, true, value, frame);
                         return true;
                     }
@@ -128,11 +129,37 @@ internal static class AccessOp
         throw new InvalidOperationException($"line {m.Current.Line}: access at 0x{va:x} did not complete after its fault (model bug)");
     }
 
+    /// <summary>Causes as analyze's DirtyCause codes (Vocabulary.DirtyCauses): stale_tlb_no_flush, stale_dirty_tlb.</summary>
+    private const byte StaleTlbNoFlush = 4;
+    private const byte StaleDirtyTlb = 5;
+
+    /// <summary>
+    /// A store through a cached writable, dirty translation that the PTE no longer backs: hardware sets no dirty
+    /// bit, so the write is lost to every dirty interface. Either the entry survived a flush (the DH-5 ablation)
+    /// or no flush came after the PTE change outside a deferred-flush window (the clear_refs regression, 1.6).
+    /// </summary>
+    private static void ReportLostDirty(Machine m, AddressSpace mm, ulong va, int frame, byte bits)
+    {
+        var pte = mm.ReadPte(va);
+        if ((pte & (Pte.Write | Pte.Dirty)) == (Pte.Write | Pte.Dirty) && Pte.Frame(pte) == frame)
+        {
+            return;
+        }
+
+        if ((bits & CpuTlbs.SurvivedFlush) != 0)
+        {
+            m.EmitHazard(HazardKind.LostDirty, va, (ulong)frame, pte, scope: StaleDirtyTlb);
+        }
+        else if (mm.TlbFlushPending == 0)
+        {
+            m.EmitHazard(HazardKind.LostDirty, va, (ulong)frame, pte, scope: StaleTlbNoFlush);
+        }
+    }
+
     private static void Done(Machine m, ulong va, bool write, ulong value, int frame)
     {
         if (write)
         {
-            m.Frames.Content(frame) = value;
             m.EmitWrite(va, value, frame);
         }
         else

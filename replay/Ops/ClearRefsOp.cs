@@ -36,7 +36,13 @@ internal static class ClearRefsOp
 
                 if (era == ClearRefsEra.C)
                 {
-                    mm.TlbFlushPending++; // inc_tlb_flush_pending; notifier range_start(0, -1) is part 2's hook here
+                    mm.TlbFlushPending++; // inc_tlb_flush_pending
+                }
+
+                if (type == 4)
+                {
+                    m.EmitDirtyReport(0, ulong.MaxValue, 4); // the tracking interval starts here (VM_SOFTDIRTY cleared)
+                    Notify.Start(m, mm, 0, ulong.MaxValue, CallSite.ClearRefs); // MMU_NOTIFY_SOFT_DIRTY over [0, -1)
                 }
 
                 c.Va = 0;
@@ -57,7 +63,11 @@ internal static class ClearRefsOp
                 c.Step = 2;
                 return true;
             default:
-                // notifier range_end is part 2's hook here.
+                if (type == 4)
+                {
+                    Notify.End(m, mm, 0, ulong.MaxValue, CallSite.ClearRefs); // before v6.6 ->invalidate_range here (SD-17)
+                }
+
                 var flush = !m.Policy.ClearRefsFlushRegression && (era != ClearRefsEra.C || type == 4);
                 if (flush)
                 {

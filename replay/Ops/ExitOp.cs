@@ -22,6 +22,7 @@ internal static class ExitOp
                 mm.MmapLock = MmapLockState.Write;
                 c.Va = 0;
                 c.Flags = mm.Leaves.Count; // page tables exist: free_pgtables forces the flush
+                DeviceOp.ReleaseMm(m, mm); // exit_mmap: mmu_notifier_release before the zap
                 return true;
             case 1:
                 if (Walk.NextChunk(m, mm, c.Va, ulong.MaxValue, out _, out var start, out var stop))

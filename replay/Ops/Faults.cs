@@ -244,19 +244,36 @@ internal static class Faults
             return unshare ? FaultResolution.Unshare : FaultResolution.Reuse;
         }
 
-        // wp_page_copy: new page with the old content (zeroes for the zero page).
+        // wp_page_copy: new page with the old content (zeroes for the zero page). MN-1 case B: range_start before
+        // the PT lock; ptep_clear_flush_notify under it (v3.19–v6.5) or ptep_clear_flush whose arch flush invalidates
+        // secondary TLBs (v6.6+); then range_only_end (v4.15–v6.5) or range_end.
+        var end = va + m.PageSize;
+        Notify.Start(m, mm, va, end, CallSite.Cow);
+        if ((old & Pte.Special) == 0 && !unshare && m.Frames.PinCount(frame) > 0)
+        {
+            var pin = m.Pins.Find(m.Current.Pid, va);
+            if (pin >= 0 && m.Pins.Frame(pin) == frame)
+            {
+                // The CPU moves to a copy while the device keeps the pinned frame (thread 002).
+                m.EmitHazard(HazardKind.PinIncoherence, va, (ulong)frame, ulong.MaxValue);
+            }
+        }
+
         var content = (old & Pte.Special) != 0 ? 0 : m.Frames.Content(frame);
         var copy = NewAnonPage(m, ref vma, content);
         var bits = Pte.Present | Pte.Young | (old & (Pte.NoExec | Pte.UffdWp));
         bits |= unshare ? (old & (Pte.SoftDirty | Pte.Dirty)) : Pte.Write | Pte.Dirty | m.SoftDirtyBit;
         pte = Pte.WithFrame(bits, copy);
         m.EmitPte(va, old, pte, PteChangeKind.Replace, m.Current.Pid);
-        m.FlushTlbRange(mm, va, va + m.PageSize, FlushScope.Page); // ptep_clear_flush
+        m.FlushTlbRange(mm, va, end, FlushScope.Page, CallSite.Cow); // ptep_clear_flush
+        Notify.UnderPtl(m, mm, va, end, CallSite.Cow);
         if ((old & Pte.Special) == 0)
         {
             m.Frames.MapCount(frame)--;
             m.Frames.Put(frame);
         }
+
+        Notify.End(m, mm, va, end, CallSite.Cow, onlyEnd: true);
 
         return unshare ? FaultResolution.Unshare : FaultResolution.CowCopy;
     }

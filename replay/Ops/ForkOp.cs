@@ -48,7 +48,19 @@ internal static class ForkOp
                     ref var vma = ref parent.VmaAt(vi);
                     if (NeedsCopy(vma))
                     {
+                        // copy_page_range: a COW mapping is write-protected in the parent inside a notifier range
+                        // over the VMA (MMU_NOTIFY_PROTECTION_PAGE), which defers the invalidation (MN-2).
+                        var cow = vma.IsCow;
+                        if (cow && start == vma.Start)
+                        {
+                            Notify.Start(m, parent, vma.Start, vma.End, CallSite.Fork);
+                        }
+
                         CopyLeaf(m, parent, m.MmById(c.OtherMm)!, ref vma, start, stop, e.OtherPid);
+                        if (cow && stop == vma.End)
+                        {
+                            Notify.End(m, parent, vma.Start, vma.End, CallSite.Fork);
+                        }
                     }
 
                     c.Va = stop;

@@ -43,6 +43,7 @@ internal static class MadviseOp
             case 0:
                 c.Step = 1;
                 mm.MmapLock = MmapLockState.Read;
+                Notify.Start(m, mm, e.Addr, end, CallSite.Madvise); // zap_page_range: MMU_NOTIFY_CLEAR
                 c.Va = e.Addr;
                 return true;
             case 1:
@@ -57,6 +58,7 @@ internal static class MadviseOp
                 c.Step = 2;
                 return true;
             default:
+                Notify.End(m, mm, e.Addr, end, CallSite.Madvise);
                 m.FinishGather(mm, ref c, fullMm: false);
                 mm.MmapLock = MmapLockState.Unlocked;
                 return false;

@@ -26,6 +26,7 @@ internal static class MprotectOp
                 c.Step = 1;
                 mm.MmapLock = MmapLockState.Write;
                 UpdateVmas(m, mm, e.Addr, end, e.Prot);
+                Notify.Start(m, mm, e.Addr, end, CallSite.Mprotect); // change_pmd_range: MMU_NOTIFY_PROTECTION_VMA
                 c.Va = e.Addr;
                 return true;
             case 1:
@@ -49,6 +50,7 @@ internal static class MprotectOp
                 c.Step = 2;
                 return true;
             default:
+                Notify.End(m, mm, e.Addr, end, CallSite.Mprotect); // write-protect defers to range_end (MN-2)
                 if (m.Policy.MprotectFlush == MprotectFlush.Changed && c.GatherEnd != 0)
                 {
                     m.FlushTlbRange(mm, c.GatherStart, c.GatherEnd, FlushScope.Range); // v6.0 tlb_finish_mmu (4a18419f71cd)

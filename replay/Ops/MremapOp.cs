@@ -79,6 +79,7 @@ internal static class MremapOp
         // move_page_tables: PTEs keep their frames and gain soft-dirty (SD-4).
         var anyPresent = false;
         var span = Math.Min(oldLen, newLen);
+        Notify.Start(m, mm, oldStart, oldStart + span, CallSite.Mremap); // move_page_tables: MMU_NOTIFY_UNMAP on the old range
         for (ulong off = 0; off < span; off += m.PageSize)
         {
             var ot = mm.Leaf(oldStart + off, create: false);
@@ -107,6 +108,8 @@ internal static class MremapOp
         {
             m.FlushTlbRange(mm, oldStart, oldStart + span, FlushScope.Range);
         }
+
+        Notify.End(m, mm, oldStart, oldStart + span, CallSite.Mremap);
 
         // The old VMA goes (its PTEs moved, nothing left to zap); a shrink drops the tail.
         Zap.RemoveVmas(m, mm, oldStart, oldStart + oldLen);

@@ -19,6 +19,7 @@ internal static class MunmapOp
                 c.Step = 1;
                 mm.MmapLock = MmapLockState.Write;
                 Zap.RemoveVmas(m, mm, e.Addr, end);
+                Notify.Start(m, mm, e.Addr, end, CallSite.Unmap); // unmap_vmas: MMU_NOTIFY_UNMAP
                 c.Va = e.Addr;
                 return true;
             case 1:
@@ -30,6 +31,7 @@ internal static class MunmapOp
                 c.Step = 2;
                 return true;
             default:
+                Notify.End(m, mm, e.Addr, end, CallSite.Unmap); // unmap_vmas ends before tlb_finish_mmu
                 m.FinishGather(mm, ref c, fullMm: false);
                 mm.MmapLock = MmapLockState.Unlocked;
                 return false;

@@ -29,7 +29,7 @@ internal static class PinOp
             c.Va = e.Addr & ~(m.PageSize - 1);
         }
 
-        if (!PinPage(m, mm, c.Va, (e.PinFlags & PinFlags.Write) != 0, e.Pid))
+        if (!PinPage(m, mm, c.Va, e.PinFlags, e.Pid))
         {
             return false; // -EFAULT: GUP stops at the first page it cannot get
         }
@@ -38,12 +38,20 @@ internal static class PinOp
         return c.Va < end;
     }
 
-    private static bool PinPage(Machine m, AddressSpace mm, ulong va, bool write, int pid)
+    private static bool PinPage(Machine m, AddressSpace mm, ulong va, PinFlags flags, int pid)
     {
+        var write = (flags & PinFlags.Write) != 0;
+        var vi = mm.FindVma(va);
+        if (vi >= 0 && write && (flags & PinFlags.LongTerm) != 0 && m.Policy.LongtermSharedFileRefused
+            && mm.VmaAt(vi).Has(VmaFlags.Shared) && mm.VmaAt(vi).Kind == FileKind.Ext4)
+        {
+            return false; // check_vma_flags: vma_needs_dirty_tracking (shmem and hugetlbfs are exempt)
+        }
+
         for (var attempt = 0; attempt < 3; attempt++)
         {
             var pte = mm.ReadPte(va);
-            if (!Pte.IsCpuPresent(pte))
+            if (!Pte.IsCpuPresent(pte) && !(Pte.IsPresent(pte) && !write && FollowsProtnone(m, mm, va, flags)))
             {
                 if (!Faults.Handle(m, mm, va, write ? Faults.WriteBit : 0, gup: true))
                 {
@@ -68,7 +76,7 @@ internal static class PinOp
             if (!write && !special && m.Policy.CowReuse == CowReuseRule.AnonExclusive
                 && m.Frames.Has(frame, FrameFlags.Anon) && !m.Frames.Has(frame, FrameFlags.AnonExclusive))
             {
-                var vi = mm.FindVma(va);
+                vi = mm.FindVma(va);
                 var t = mm.Leaf(va, create: false);
                 var how = Faults.WriteProtected(m, mm, ref mm.VmaAt(vi), ref mm.Pte(t, va), va, unshare: true);
                 m.EmitFault(va, 0, how, Pte.Frame(mm.ReadPte(va)), gup: true);
@@ -87,6 +95,23 @@ internal static class PinOp
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// gup_can_follow_protnone by era (NU-2): a PROT_NONE VMA is followed (FOLL_FORCE got past the VMA check);
+    /// a NUMA hint in an accessible VMA is followed with FOLL_FORCE up to v6.4 (FOLL_NUMA unless FOLL_FORCE,
+    /// then 474098edac26), and never by external GUP from v6.5 (d74943a2f3cd sets FOLL_HONOR_NUMA_FAULT).
+    /// Not followed means faulted in: handle_mm_fault takes the NUMA hinting fault.
+    /// </summary>
+    public static bool FollowsProtnone(Machine m, AddressSpace mm, ulong va, PinFlags flags)
+    {
+        var vi = mm.FindVma(va);
+        if (vi < 0 || !mm.VmaAt(vi).IsAccessible)
+        {
+            return true;
+        }
+
+        return m.Policy.GupProtnone != GupProtnone.HonorNumaFault && (flags & PinFlags.Force) != 0;
     }
 
     private static void Unpin(Machine m, int pid, ulong start, ulong end)

@@ -1,4 +1,5 @@
 using MmReplay.Replay.Model;
+using MmReplay.Replay.Policy;
 
 namespace MmReplay.Replay.Ops;
 
@@ -125,7 +126,7 @@ internal static class ReclaimOp
     /// <summary>try_to_unmap_one for one mm: the PTE becomes a swap entry (anon) or none (file).</summary>
     private static int UnmapAt(Machine m, AddressSpace mm, ulong va, int frame, int slot, bool exclusive, ref OpCursor c)
     {
-        var t = mm.Leaf(va, create: false);
+        var t = mm.LeafMapping(va, frame);
         if (t < 0)
         {
             return 0;
@@ -133,10 +134,6 @@ internal static class ReclaimOp
 
         ref var pte = ref mm.Pte(t, va);
         var old = pte;
-        if (!Pte.IsPresent(old) || (old & Pte.Special) != 0 || Pte.Frame(old) != frame)
-        {
-            return 0;
-        }
 
         if (slot >= 0)
         {
@@ -151,15 +148,27 @@ internal static class ReclaimOp
             }
         }
 
+        // try_to_unmap_one: a notifier range per page. Anon to swap defers the secondary invalidation to range_end
+        // (MN-2); the file branch keeps an explicit ->invalidate_range under the PT lock (MN-3), as v4.14 did for all.
+        var end = va + m.PageSize;
+        Notify.Start(m, mm, va, end, CallSite.SwapOut);
         m.EmitPte(va, old, pte, PteChangeKind.SwapOut, mm.Pid);
         if ((c.Flags & 1) != 0 && mm.Id == m.MmOf(c.Event.Pid).Id)
         {
             c.Gather(va, m.PageSize);
+            Notify.ArchFlush(m, mm, 0, ulong.MaxValue, CallSite.SwapOut); // v6.6 arch_tlbbatch_add_pending: [0, -1) per page
         }
         else
         {
-            m.FlushTlbRange(mm, va, va + m.PageSize, FlushScope.Page); // ptep_clear_flush
+            m.FlushTlbRange(mm, va, end, FlushScope.Page, CallSite.SwapOut); // ptep_clear_flush
         }
+
+        if (slot < 0 || m.Policy.Notifier == NotifierStrategy.Double)
+        {
+            Notify.UnderPtl(m, mm, va, end, CallSite.SwapOut);
+        }
+
+        Notify.End(m, mm, va, end, CallSite.SwapOut);
 
         m.Frames.MapCount(frame)--;
         m.QueueFree(frame);

@@ -1,4 +1,5 @@
 using MmReplay.Replay.Model;
+using MmReplay.Replay.Policy;
 
 namespace MmReplay.Replay.Ops;
 
@@ -67,9 +68,18 @@ internal static class WritebackOp
                 continue;
             }
 
+            // page_mkclean_one: a write-protect, so the secondary invalidation may wait for range_end (MN-2); v4.14
+            // and older also invalidated under the PT lock (the double notification 0f10851ea475 removed).
+            Notify.Start(m, mm, va, va + m.PageSize, CallSite.Writeback);
             pte = old & ~(Pte.Write | Pte.Dirty);
             m.EmitPte(va, old, pte, PteChangeKind.DirtyClear, mm.Pid);
             m.FlushTlbRange(mm, va, va + m.PageSize, FlushScope.Page);
+            if (m.Policy.Notifier == NotifierStrategy.Double)
+            {
+                Notify.UnderPtl(m, mm, va, va + m.PageSize, CallSite.Writeback);
+            }
+
+            Notify.End(m, mm, va, va + m.PageSize, CallSite.Writeback);
         }
     }
 }

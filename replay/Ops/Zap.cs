@@ -69,10 +69,13 @@ internal static class Zap
     {
         var saved = c.Va;
         c.Va = start;
+        var site = Notify.SiteOf(m.Current.Op);
+        Notify.Start(m, mm, start, end, site);
         while (c.Va < end && LeafStep(m, mm, ref c, end))
         {
         }
 
+        Notify.End(m, mm, start, end, site);
         c.Va = saved;
     }
 

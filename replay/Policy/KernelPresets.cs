@@ -46,6 +46,8 @@ internal static class KernelPresets
             Notifier = NotifierStrategy.Double,
             GupProtnone = GupProtnone.FollNuma,
             PerVmaLockFaults = false,
+            CpumaskTrim = CpumaskTrim.OnSwitch,
+            LongtermSharedFileRefused = false,
         };
         Add("linux-3.17", v3_17);
         // 64e455079e1b: write lock + vma_set_page_prot, writenotify for soft-dirty, and the inverted mprotect test.
@@ -72,13 +74,20 @@ internal static class KernelPresets
         Add("linux-6.1", v6_1);
         var v6_4 = v6_1 with { PerVmaLockFaults = true };
         Add("linux-6.4", v6_4);
-        var v6_5 = v6_4 with { GupProtnone = GupProtnone.HonorNumaFault };
+        var v6_5 = v6_4 with { GupProtnone = GupProtnone.HonorNumaFault, LongtermSharedFileRefused = true };
         Add("linux-6.5", v6_5);
-        var v6_6 = v6_5 with { Notifier = NotifierStrategy.TlbHook };
+        var v6_6 = v6_5 with { Notifier = NotifierStrategy.TlbHook, SecondaryRangeWidened = true };
         Add("linux-6.6", v6_6);
         Add("linux-6.12", v6_6);
-        Add("linux-6.18", v6_6);
-        var v6_19 = v6_6 with { SoftDirtyMerge = SoftDirtyMerge.Sticky };
+        // 209954cbc7d0 + 6db2526c1d69 + 2815a56e4b72 reached mainline together for v6.14 [V: one revlist; release M].
+        var v6_14 = v6_6 with { CpumaskTrim = CpumaskTrim.Lazy };
+        Add("linux-6.14", v6_14);
+        // 4a02ed8e1cc3 moved the ceiling test into get_flush_tlb_info: the secondary TLB gets the requested range
+        // [V: the 2025 "regression after 4a02ed8e1cc3" thread; release M].
+        var v6_15 = v6_14 with { SecondaryRangeWidened = false };
+        Add("linux-6.15", v6_15);
+        Add("linux-6.18", v6_15);
+        var v6_19 = v6_15 with { SoftDirtyMerge = SoftDirtyMerge.Sticky };
         Add("linux-6.19", v6_19);
         Add("latest", v6_19);
 

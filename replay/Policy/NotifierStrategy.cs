@@ -9,4 +9,6 @@ public enum NotifierStrategy : byte
     OnlyEnd,
     /// <summary>v6.6+ (1af5a8109904): arch_invalidate_secondary_tlbs inside the CPU TLB flush.</summary>
     TlbHook,
+    /// <summary>Ablation: devices sharing the CPU page table are never invalidated (a driver without invalidate_range); shows MN-1's hazards.</summary>
+    None,
 }

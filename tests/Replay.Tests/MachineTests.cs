@@ -9,8 +9,11 @@ public sealed class MachineTests
     [InlineData(OpCode.ClearRefs, OpSupport.Applied)]
     [InlineData(OpCode.TlbFlush, OpSupport.Recorded)]
     [InlineData(OpCode.Notifier, OpSupport.Recorded)]
-    [InlineData(OpCode.DevRead, OpSupport.NotModelled)]
-    [InlineData(OpCode.NumaHint, OpSupport.NotModelled)]
+    [InlineData(OpCode.DevRead, OpSupport.Applied)]
+    [InlineData(OpCode.DmaWrite, OpSupport.Applied)]
+    [InlineData(OpCode.NumaHint, OpSupport.Applied)]
+    [InlineData(OpCode.Migrate, OpSupport.Applied)]
+    [InlineData(OpCode.UffdWp, OpSupport.NotModelled)]
     public void Ops_say_whether_the_model_applies_them(OpCode op, OpSupport expected) => Assert.Equal(expected, Machine.SupportOf(op));
 
     [Fact]
@@ -19,7 +22,7 @@ public sealed class MachineTests
         var machine = new Machine(KernelPolicy.Preset("latest"), new MachineConfig());
         var sink = new CollectingSink();
         machine.Apply(new TraceEvent { Op = OpCode.TlbFlush, Pid = 1, Count = -1 }, sink);
-        machine.Apply(new TraceEvent { Op = OpCode.DevRead, Pid = 1, Addr = 0x1000, Len = 4096 }, sink);
+        machine.Apply(new TraceEvent { Op = OpCode.PagemapScan, Pid = 1, Addr = 0x1000, Len = 4096 }, sink);
         Assert.Empty(sink.Effects);
     }
 

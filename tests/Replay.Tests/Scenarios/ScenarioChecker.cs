@@ -37,8 +37,11 @@ public static class ScenarioChecker
                 {
                     "faults" => Compare(Faults(effects, x.TraceLine), Expand(x.Args)),
                     "flushes" => Compare(Flushes(effects, x.TraceLine), Expand(x.Args)),
+                    "notifiers" => CompareNotifiers(Notifiers(effects, x.TraceLine), Expand(x.Args)),
+                    "hazards" => Compare(Hazards(effects, x.TraceLine), Expand(x.Args)),
                     "pagemap" => CheckPagemap(effects, previousFrame, x),
-                    "read" => CheckRead(effects, x),
+                    "read" => CheckRead(effects, x, ObservationKind.Value),
+                    "clean" => CheckRead(effects, x, ObservationKind.CleanBit),
                     "segv" => effects.Any(e => e.Line == x.TraceLine && e.Kind == EffectKind.Segv) ? null : "no SIGSEGV",
                     "nosegv" => effects.Any(e => e.Line == x.TraceLine && e.Kind == EffectKind.Segv) ? "SIGSEGV" : null,
                     _ => $"unknown check '{x.Check}'",
@@ -99,9 +102,49 @@ public static class ScenarioChecker
                 TlbFlushReason.LocalMmShootdown => "local-mm",
                 TlbFlushReason.RemoteSendIpi => "ipi",
                 TlbFlushReason.RemoteShootdown => $"remote@{e.Cpu}",
+                TlbFlushReason.RemoteWrongCpu => $"wrong@{e.Cpu}",
                 TlbFlushReason.LocalShootdown => "local",
                 var r => r.ToString(),
             }) + ":" + e.Count.ToString(CultureInfo.InvariantCulture))
+            .ToList();
+
+    /// <summary>
+    /// Notifier calls as CALL@DEVICE:SITE(START..END), CALL one of start, end, inv (invalidate_range), arch
+    /// (arch_invalidate_secondary_tlbs); an expected token without the range matches any range.
+    /// </summary>
+    private static List<string> Notifiers(IReadOnlyList<Effect> effects, int line) =>
+        effects.Where(e => e.Line == line && e.Kind == EffectKind.Notifier)
+            .Select(e => ((NotifierCallKind)e.Detail switch
+            {
+                NotifierCallKind.RangeStart => "start",
+                NotifierCallKind.RangeEnd => "end",
+                NotifierCallKind.InvalidateRange => "inv",
+                _ => "arch",
+            }) + "@" + e.Device.ToString(CultureInfo.InvariantCulture) + ":" + Kebab(((CallSite)e.Scope).ToString())
+                + (e.End == ulong.MaxValue && e.Addr == 0 ? "(all)" : $"(0x{e.Addr:x}..0x{e.End:x})"))
+            .ToList();
+
+    private static string? CompareNotifiers(List<string> actual, List<string> expected)
+    {
+        if (expected is ["none"])
+        {
+            expected = [];
+        }
+
+        var ok = actual.Count == expected.Count;
+        for (var i = 0; ok && i < actual.Count; i++)
+        {
+            ok = expected[i].Contains('(', StringComparison.Ordinal) ? actual[i] == expected[i] : actual[i].StartsWith(expected[i] + "(", StringComparison.Ordinal);
+        }
+
+        return ok ? null : $"got [{string.Join(' ', actual)}]";
+    }
+
+    /// <summary>Hazards as KIND (kebab-case HazardKind), with @DEVICE for device hazards and :CAUSE (the dirty-cause code) for lost-dirty.</summary>
+    private static List<string> Hazards(IReadOnlyList<Effect> effects, int line) =>
+        effects.Where(e => e.Line == line && e.Kind == EffectKind.Hazard)
+            .Select(e => Kebab(((HazardKind)e.Detail).ToString()) + (e.Device >= 0 ? "@" + e.Device.ToString(CultureInfo.InvariantCulture) : "")
+                + (e.Detail == (byte)HazardKind.LostDirty ? ":" + e.Scope.ToString(CultureInfo.InvariantCulture) : ""))
             .ToList();
 
     private static Dictionary<int, long> PreviousPagemapFrames(IReadOnlyList<Effect> effects)
@@ -178,16 +221,17 @@ public static class ScenarioChecker
         _ => throw new FormatException($"unknown pagemap key '{key}'"),
     };
 
-    private static string? CheckRead(IReadOnlyList<Effect> effects, Expectation x)
+    /// <summary>ADDR[..END] = V: the last observation of that kind per page (a value read, or clean_range's recorded bit).</summary>
+    private static string? CheckRead(IReadOnlyList<Effect> effects, Expectation x, ObservationKind kind)
     {
         var (start, end) = Range(x.Args[0]);
         var want = Number(x.Args[2]);
         for (var va = start; va < end; va += 4096)
         {
-            var seen = effects.Where(e => e.Line == x.TraceLine && e.Kind == EffectKind.Observation && e.Detail == (byte)ObservationKind.Value && e.Addr == va).ToList();
+            var seen = effects.Where(e => e.Line == x.TraceLine && e.Kind == EffectKind.Observation && e.Detail == (byte)kind && e.Addr == va).ToList();
             if (seen.Count == 0)
             {
-                return $"no value read at 0x{va:x}";
+                return $"no {kind} observation at 0x{va:x}";
             }
 
             if (seen[^1].Value != want)
