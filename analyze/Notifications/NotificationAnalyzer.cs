@@ -29,6 +29,8 @@ public sealed class NotificationAnalyzer : IAnalyzer
     // Per mm: page -> sequence number of the last PTE change that took access away.
     private readonly Dictionary<int, Dictionary<ulong, long>> _lostAccess = [];
     private readonly Dictionary<int, Subscriber> _subscribers = [];
+    // invalidate_range_start calls waiting for their range_end, per subscriber (brackets may nest).
+    private readonly Dictionary<int, List<Effect>> _openStarts = [];
     private long _seq;
     private long _calls, _invalidations, _redundantCalls;
     private double _cost, _redundantCost;
@@ -72,13 +74,22 @@ public sealed class NotificationAnalyzer : IAnalyzer
             }
             else if (e.Kind == EffectKind.Notifier)
             {
-                Record(in e);
+                Notified(in e);
             }
         }
     }
 
     public IReadOnlyList<TableEntry> Complete()
     {
+        foreach (var starts in _openStarts.Values)
+        {
+            // A bracket never closed: judge it with what happened up to the end of the trace.
+            foreach (var start in starts)
+            {
+                Record(in start, Judge(in start));
+            }
+        }
+
         var w = _summary.Arrow;
         w.Int64(_summary.Column("calls")).Append(_calls);
         w.Int64(_summary.Column("invalidations")).Append(_invalidations);
@@ -108,20 +119,55 @@ public sealed class NotificationAnalyzer : IAnalyzer
             || ((old & Pte.Write) != 0 && (neu & Pte.Write) == 0);
     }
 
-    private void Record(in Effect e)
+    private void Notified(in Effect e)
+    {
+        switch ((NotifierCallKind)e.Detail)
+        {
+            case NotifierCallKind.RangeStart:
+                if (!_openStarts.TryGetValue(e.Device, out var open))
+                {
+                    open = [];
+                    _openStarts[e.Device] = open;
+                }
+
+                open.Add(e);
+                break;
+            case NotifierCallKind.RangeEnd:
+                if (_openStarts.TryGetValue(e.Device, out var starts) && starts.Count > 0)
+                {
+                    var start = starts[^1];
+                    starts.RemoveAt(starts.Count - 1);
+                    Record(in start, Judge(in start));
+                }
+
+                Record(in e, redundant: false);
+                break;
+            default:
+                Record(in e, Judge(in e));
+                break;
+        }
+    }
+
+    /// <summary>Judge an invalidation now (needed if a page in range lost access since this subscriber last invalidated it) and remember it.</summary>
+    private bool Judge(in Effect e)
+    {
+        var full = e.End == ulong.MaxValue && e.Addr == 0;
+        var subscriber = SubscriberOf(e.Device);
+        var redundant = !Needed(subscriber, e.Pid, e.Addr, e.End, full);
+        subscriber.Invalidated(e.Addr, e.End, full, ++_seq);
+        return redundant;
+    }
+
+    private void Record(in Effect e, bool redundant)
     {
         var call = (NotifierCallKind)e.Detail;
         var invalidates = call != NotifierCallKind.RangeEnd;
         var full = e.End == ulong.MaxValue && e.Addr == 0;
         var pages = full ? -1 : (long)((e.End - e.Addr) >> PageShift);
         var kind = KindOf(in e, call);
-        var redundant = false;
         double cost = 0;
         if (invalidates)
         {
-            var subscriber = SubscriberOf(e.Device);
-            redundant = !Needed(subscriber, e.Pid, e.Addr, e.End, full);
-            subscriber.Invalidated(e.Addr, e.End, full, ++_seq);
             cost = kind switch
             {
                 0 => _costs.KvmZapUs,

@@ -23,7 +23,7 @@ internal sealed class ScenarioRun : IDisposable
         var directory = outputDirectory ?? Path.Combine(Path.GetTempPath(), "mmreplay-analyze-tests", Guid.NewGuid().ToString("n"));
         var options = new ReplayRunOptions
         {
-            TracePath = TracePath(trace),
+            TracePath = System.IO.Path.IsPathRooted(trace) ? trace : TracePath(trace),
             Targets = [new ReplayTarget(KernelPolicy.Preset(preset), directory)],
             RejectsPath = Path.Combine(directory, "rejects.csv"),
             Cpus = 4,

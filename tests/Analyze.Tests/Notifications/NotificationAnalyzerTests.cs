@@ -14,6 +14,7 @@ public sealed class NotificationAnalyzerTests : IDisposable
 {
     private const ulong Va = 0x4000_0000;
     private const int Ats = 0;
+    private const int Kvm = 1;
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "mmreplay-analyze-tests", Guid.NewGuid().ToString("n"));
 
     private static Effect Call(long line, NotifierCallKind call, ulong start, ulong end, CallSite site = CallSite.Cow) => new()
@@ -45,24 +46,36 @@ public sealed class NotificationAnalyzerTests : IDisposable
     [Fact]
     public void A_4_14_cow_invalidates_twice_and_the_second_is_redundant()
     {
-        // <= v4.14 COW (3.2): range_start; ptep_clear_flush_notify clears the PTE and invalidates (#1, needed: the
-        // device may cache frame 5); set_pte_at installs frame 9 (installing needs no invalidation); range_end
-        // invalidates the same page again (#2, redundant).
+        // <= v4.14 COW (3.2) with a KVM subscriber (start/end, device 1) and an ATS one (invalidate_range,
+        // device 0): range_start; ptep_clear_flush_notify clears the PTE and invalidates the ATS TLB (#1,
+        // needed: it may cache frame 5); set_pte_at installs frame 9 (installing needs no invalidation);
+        // range_end, then invalidate_range again (#2, redundant). KVM's start zapped ahead of the clear made
+        // inside its bracket, so it is needed; it is judged (and written) when its range_end arrives.
         var rows = Run(
-            Call(10, NotifierCallKind.RangeStart, Va, Va + 4096),
+            Call(10, NotifierCallKind.RangeStart, Va, Va + 4096) with { Device = Kvm, Aux = (ulong)DeviceKind.Kvm + 1 },
             Pte(10, ReadOnlyFrame5, 0, PteChangeKind.Clear),
             Call(10, NotifierCallKind.InvalidateRange, Va, Va + 4096),
             Pte(10, 0, WritableFrame9, PteChangeKind.Install),
-            Call(10, NotifierCallKind.RangeEnd, Va, Va + 4096),
+            Call(10, NotifierCallKind.RangeEnd, Va, Va + 4096) with { Device = Kvm, Aux = (ulong)DeviceKind.Kvm + 1 },
             Call(10, NotifierCallKind.InvalidateRange, Va, Va + 4096));
 
-        var redundant = Enumerable.Range(0, rows.Count).Select(i => (bool)rows.Get(i, "redundant")!).ToList();
-        var invalidates = Enumerable.Range(0, rows.Count).Select(i => (bool)rows.Get(i, "invalidates")!).ToList();
-        Assert.Equal([true, true, false, true], invalidates);
-        // range_start came before the PTE change, so nothing was stale yet: it does no useful work either.
-        Assert.Equal([true, false, false, true], redundant);
-        // ats: IOTLB (2) + device TLB (40) per invalidating call; range_end costs nothing
-        Assert.Equal([42.0, 42.0, 0.0, 42.0], Enumerable.Range(0, rows.Count).Select(i => (double)rows.Get(i, "cost_us")!).ToList());
+        Assert.Equal(["invalidate_range", "invalidate_range_start", "invalidate_range_end", "invalidate_range"],
+            Enumerable.Range(0, rows.Count).Select(i => (string)rows.Get(i, "call")!).ToList());
+        Assert.Equal([false, false, false, true], Enumerable.Range(0, rows.Count).Select(i => (bool)rows.Get(i, "redundant")!).ToList());
+        // ats: IOTLB (2) + device TLB (40) per invalidation; kvm zap 5; range_end costs nothing
+        Assert.Equal([42.0, 5.0, 0.0, 42.0], Enumerable.Range(0, rows.Count).Select(i => (double)rows.Get(i, "cost_us")!).ToList());
+    }
+
+    [Fact]
+    public void A_range_start_with_no_change_in_its_bracket_is_redundant()
+    {
+        // A KVM bracket around a write-protect of a PTE that was already read-only changes nothing it could cache.
+        var rows = Run(
+            Call(20, NotifierCallKind.RangeStart, Va, Va + 4096, CallSite.Mprotect) with { Device = Kvm, Aux = (ulong)DeviceKind.Kvm + 1 },
+            Pte(20, ReadOnlyFrame5, ReadOnlyFrame5, PteChangeKind.WriteProtect),
+            Call(20, NotifierCallKind.RangeEnd, Va, Va + 4096, CallSite.Mprotect) with { Device = Kvm, Aux = (ulong)DeviceKind.Kvm + 1 });
+
+        Assert.True((bool)rows.Get(0, "redundant")!);
     }
 
     [Fact]
