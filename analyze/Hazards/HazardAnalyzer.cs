@@ -7,7 +7,9 @@ namespace MmReplay.Analyze.Hazards;
 /// <summary>
 /// Lists the hazards the model reports: pinned frames whose CPU and DMA views diverged (the fork + COW story
 /// of 2020), and device accesses through stale translations or out of order (the 2017 thread's MN-1 cases).
-/// Hazard effects carry Value = the device-side frame, Count = the CPU-side frame, Aux = the causing line.
+/// Hazard effects carry Value = the device-side frame and Aux = the CPU-side frame (2^64-1: none mapped). The
+/// op that broke coherence is the first hazard seen for that frame in that process (the COW write fault for a
+/// pin; the PTE change a device missed shows up at its first stale access).
 /// </summary>
 public sealed class HazardAnalyzer : IAnalyzer
 {
@@ -16,6 +18,7 @@ public sealed class HazardAnalyzer : IAnalyzer
     private readonly TableWriter _ordering;
     private readonly int _pLine, _pOp, _pPid, _pAddress, _pPinned, _pCpu, _pCause;
     private readonly int _oLine, _oOp, _oPid, _oDevice, _oKind, _oAddress, _oDeviceFrame, _oCpu, _oCause;
+    private readonly Dictionary<(int Pid, ulong Frame, byte Kind), long> _firstSeen = [];
     private long _incoherent, _stale, _outOfOrder;
 
     public HazardAnalyzer(RunContext run)
@@ -55,8 +58,8 @@ public sealed class HazardAnalyzer : IAnalyzer
                     p.Int32(_pPid).Append(e.Pid);
                     p.UInt64(_pAddress).Append(e.Addr);
                     p.UInt64(_pPinned).Append(e.Value);
-                    p.UInt64(_pCpu).Append((ulong)e.Count);
-                    p.Int64(_pCause).Append((long)e.Aux);
+                    AppendFrame(p.UInt64(_pCpu), e.Aux);
+                    p.Int64(_pCause).Append(FirstSeen(in e));
                     _pins.EndRow();
                     break;
                 case HazardKind.StaleDeviceTranslation or HazardKind.DeviceOrdering:
@@ -78,14 +81,38 @@ public sealed class HazardAnalyzer : IAnalyzer
                     o.Dictionary(_oKind).Append(stale ? 0 : 1);
                     o.UInt64(_oAddress).Append(e.Addr);
                     o.UInt64(_oDeviceFrame).Append(e.Value);
-                    o.UInt64(_oCpu).Append((ulong)e.Count);
-                    o.Int64(_oCause).Append((long)e.Aux);
+                    AppendFrame(o.UInt64(_oCpu), e.Aux);
+                    o.Int64(_oCause).Append(FirstSeen(in e));
                     _ordering.EndRow();
                     break;
                 default:
                     break; // LostDirty belongs to the dirty-accuracy analyzer.
             }
         }
+    }
+
+    private static void AppendFrame(Arrow.PrimitiveColumnBuilder<ulong> column, ulong frame)
+    {
+        if (frame == ulong.MaxValue)
+        {
+            column.AppendNull();
+        }
+        else
+        {
+            column.Append(frame);
+        }
+    }
+
+    private long FirstSeen(in Effect e)
+    {
+        var key = (e.Pid, e.Value, e.Detail);
+        if (!_firstSeen.TryGetValue(key, out var line))
+        {
+            line = e.Line;
+            _firstSeen[key] = line;
+        }
+
+        return line;
     }
 
     public IReadOnlyList<TableEntry> Complete() => [_pins.Complete(), _ordering.Complete()];

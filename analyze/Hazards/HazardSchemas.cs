@@ -17,8 +17,8 @@ public static class HazardSchemas
             new("pid", ArrowType.Int32, "process"),
             new("address", ArrowType.UInt64, "virtual page address"),
             new("pinned_frame", ArrowType.UInt64, "frame the device holds pinned"),
-            new("cpu_frame", ArrowType.UInt64, "frame the CPU mapping now points at"),
-            new("cause_line", ArrowType.Int64, "source line of the op that broke coherence (e.g. the COW write after fork), 0 if unknown"),
+            new("cpu_frame", ArrowType.UInt64, "frame the CPU mapping now points at (null: none mapped)", Nullable: true),
+            new("cause_line", ArrowType.Int64, "source line of the op that broke coherence: the first divergence seen for this frame (e.g. the COW write after fork)"),
         ]);
 
     public static TableSchema DeviceOrdering { get; } = new(
@@ -32,7 +32,7 @@ public static class HazardSchemas
             new("kind", ArrowType.DictionaryUtf8, "stale_translation: the cached frame was freed or the PTE points elsewhere; out_of_order: MN-1 case A/B") { Values = OrderingKinds },
             new("address", ArrowType.UInt64, "virtual page address"),
             new("device_frame", ArrowType.UInt64, "frame the device used"),
-            new("cpu_frame", ArrowType.UInt64, "frame the CPU page table maps"),
-            new("cause_line", ArrowType.Int64, "source line of the op whose PTE change the device had not seen, 0 if unknown"),
+            new("cpu_frame", ArrowType.UInt64, "frame the CPU page table maps (null: none)", Nullable: true),
+            new("cause_line", ArrowType.Int64, "source line of the first hazard seen for this device frame"),
         ]);
 }
