@@ -39,6 +39,12 @@ internal static class Faults
         var t = mm.Leaf(va, create: true);
         ref var pte = ref mm.Pte(t, va);
         var old = pte;
+        var marker = (old & Pte.Marker) != 0;
+        if (marker)
+        {
+            pte = old = Pte.None; // handle_pte_marker: a uffd-wp marker faults in like a hole, then keeps or resolves the protection
+        }
+
         FaultResolution how;
         if (old == Pte.None)
         {
@@ -55,6 +61,15 @@ internal static class Faults
             how = FaultResolution.NumaHint;
             m.EmitPte(va, old, pte, PteChangeKind.Upgrade, m.Current.Pid);
         }
+        else if (write && (old & Pte.UffdWp) != 0)
+        {
+            // A uffd-wp protected page: WP_ASYNC resolves it in the kernel (sync: the handler un-protects); then
+            // the usual write-protect handling (reuse or copy) makes it writable.
+            pte = old & ~Pte.UffdWp;
+            m.EmitPte(va, old, pte, PteChangeKind.Upgrade, m.Current.Pid);
+            WriteProtected(m, mm, ref vma, ref pte, va, unshare: false);
+            how = FaultResolution.UffdWp;
+        }
         else if ((write || unshare) && (old & Pte.Write) == 0)
         {
             how = WriteProtected(m, mm, ref vma, ref pte, va, unshare);
@@ -67,6 +82,18 @@ internal static class Faults
             if (pte != old)
             {
                 m.EmitPte(va, old, pte, PteChangeKind.Upgrade, m.Current.Pid);
+            }
+        }
+
+        if (marker)
+        {
+            if (write)
+            {
+                how = FaultResolution.UffdWp; // the first write to a protected hole: installed writable, no longer protected
+            }
+            else if (Pte.IsPresent(pte))
+            {
+                pte = (pte | Pte.UffdWp) & ~Pte.Write; // a read keeps the protection on the new PTE
             }
         }
 
