@@ -49,6 +49,10 @@ internal static class Faults
         if (old == Pte.None)
         {
             how = vma.IsAnon ? Anonymous(m, mm, ref vma, ref pte, va, write) : FileFault(m, mm, ref vma, ref pte, va, write);
+            if (!vma.IsAnon && !write)
+            {
+                FaultAround.Map(m, mm, vma, t, va);
+            }
         }
         else if (Pte.IsSwap(old))
         {
@@ -168,7 +172,7 @@ internal static class Faults
     /// <summary>
     /// do_read_fault / do_cow_fault / do_shared_fault. Reads map the page-cache page with vm_page_prot (writable
     /// only without writenotify, SD-2); private writes copy it; shared writes call page_mkwrite (ext4) and map
-    /// it writable, dirty and soft-dirty. Fault-around is not modelled.
+    /// it writable, dirty and soft-dirty. Read faults then fault around (<see cref="FaultAround"/>).
     /// </summary>
     private static FaultResolution FileFault(Machine m, AddressSpace mm, ref Vma vma, ref ulong pte, ulong va, bool write)
     {
