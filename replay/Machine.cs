@@ -88,6 +88,7 @@ public sealed class Machine
             or OpCode.Pin or OpCode.Unpin or OpCode.DmaRead or OpCode.DmaWrite
             or OpCode.DevAttach or OpCode.DevDetach or OpCode.DevRead or OpCode.DevWrite
             or OpCode.NumaHint or OpCode.KsmMerge or OpCode.WpRange or OpCode.CleanRange or OpCode.Migrate
+            or OpCode.UffdWp or OpCode.PagemapScan
             or OpCode.SwapOut or OpCode.Writeback => OpSupport.Applied,
         OpCode.TlbFlush or OpCode.Notifier => OpSupport.Recorded,
         _ => OpSupport.NotModelled,
@@ -149,6 +150,8 @@ public sealed class Machine
             OpCode.NumaHint => NumaHintOp.Step(this, ref cursor),
             OpCode.KsmMerge => KsmOp.Step(this, ref cursor),
             OpCode.Migrate => MigrateOp.Step(this, ref cursor),
+            OpCode.UffdWp => UffdWpOp.Step(this, ref cursor),
+            OpCode.PagemapScan => PagemapScanOp.Step(this, ref cursor),
             OpCode.WpRange or OpCode.CleanRange => DirtyHelperOp.Step(this, ref cursor),
             OpCode.DevAttach or OpCode.DevDetach or OpCode.DevRead or OpCode.DevWrite => DeviceOp.Step(this, ref cursor),
             OpCode.SwapOut => ReclaimOp.Step(this, ref cursor),
@@ -458,10 +461,11 @@ public sealed class Machine
         _sink.Emit(in e);
     }
 
-    internal void EmitObservation(ObservationKind kind, ulong va, ulong value, ulong aux, int device = -1)
+    internal void EmitObservation(ObservationKind kind, ulong va, ulong value, ulong aux, int device = -1, byte scope = 0)
     {
         var e = Base(EffectKind.Observation, va);
         e.Device = device;
+        e.Scope = scope;
         e.Detail = (byte)kind;
         e.Value = value;
         e.Aux = aux;

@@ -13,4 +13,7 @@ public sealed record MachineConfig
 
     /// <summary>x86 tlb_single_page_flush_ceiling: flushes of more strides become full flushes (TL-1).</summary>
     public int FlushCeiling { get; init; } = 33;
+
+    /// <summary>fault_around_bytes (default 64 KiB since v3.15): read faults on file mappings also map cached neighbours; one page disables it.</summary>
+    public int FaultAroundBytes { get; init; } = 65536;
 }

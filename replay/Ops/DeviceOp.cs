@@ -43,7 +43,13 @@ internal static class DeviceOp
             c.Va = e.Addr & ~(m.PageSize - 1);
         }
 
-        if (!Access(m, d, owner, c.Va, e.Op == OpCode.DevWrite, e.Value))
+        var write = e.Op == OpCode.DevWrite;
+        if (d.OwnPageTable && d.InvalidateDepth > 0 && !d.TryGet(c.Va >> m.PageShift, out _))
+        {
+            return true; // KVM/HMM: a refault waits until invalidate_range_end (only an interleaving explorer sees this)
+        }
+
+        if (!Access(m, d, owner, c.Va, write, e.Value))
         {
             return false;
         }

@@ -39,10 +39,20 @@ internal static class Faults
         var t = mm.Leaf(va, create: true);
         ref var pte = ref mm.Pte(t, va);
         var old = pte;
+        var marker = (old & Pte.Marker) != 0;
+        if (marker)
+        {
+            pte = old = Pte.None; // handle_pte_marker: a uffd-wp marker faults in like a hole, then keeps or resolves the protection
+        }
+
         FaultResolution how;
         if (old == Pte.None)
         {
             how = vma.IsAnon ? Anonymous(m, mm, ref vma, ref pte, va, write) : FileFault(m, mm, ref vma, ref pte, va, write);
+            if (!vma.IsAnon && !write)
+            {
+                FaultAround.Map(m, mm, vma, t, va);
+            }
         }
         else if (Pte.IsSwap(old))
         {
@@ -54,6 +64,15 @@ internal static class Faults
             pte = (old & ~(Pte.ProtNone | Pte.Write)) | Pte.Young | (vma.ProtWritable ? Pte.Write : 0);
             how = FaultResolution.NumaHint;
             m.EmitPte(va, old, pte, PteChangeKind.Upgrade, m.Current.Pid);
+        }
+        else if (write && (old & Pte.UffdWp) != 0)
+        {
+            // A uffd-wp protected page: WP_ASYNC resolves it in the kernel (sync: the handler un-protects); then
+            // the usual write-protect handling (reuse or copy) makes it writable.
+            pte = old & ~Pte.UffdWp;
+            m.EmitPte(va, old, pte, PteChangeKind.Upgrade, m.Current.Pid);
+            WriteProtected(m, mm, ref vma, ref pte, va, unshare: false);
+            how = FaultResolution.UffdWp;
         }
         else if ((write || unshare) && (old & Pte.Write) == 0)
         {
@@ -67,6 +86,18 @@ internal static class Faults
             if (pte != old)
             {
                 m.EmitPte(va, old, pte, PteChangeKind.Upgrade, m.Current.Pid);
+            }
+        }
+
+        if (marker)
+        {
+            if (write)
+            {
+                how = FaultResolution.UffdWp; // the first write to a protected hole: installed writable, no longer protected
+            }
+            else if (Pte.IsPresent(pte))
+            {
+                pte = (pte | Pte.UffdWp) & ~Pte.Write; // a read keeps the protection on the new PTE
             }
         }
 
@@ -141,7 +172,7 @@ internal static class Faults
     /// <summary>
     /// do_read_fault / do_cow_fault / do_shared_fault. Reads map the page-cache page with vm_page_prot (writable
     /// only without writenotify, SD-2); private writes copy it; shared writes call page_mkwrite (ext4) and map
-    /// it writable, dirty and soft-dirty. Fault-around is not modelled.
+    /// it writable, dirty and soft-dirty. Read faults then fault around (<see cref="FaultAround"/>).
     /// </summary>
     private static FaultResolution FileFault(Machine m, AddressSpace mm, ref Vma vma, ref ulong pte, ulong va, bool write)
     {

@@ -100,6 +100,11 @@ internal static class ForkOp
                 continue;
             }
 
+            if ((old & Pte.Marker) != 0)
+            {
+                continue; // uffd-wp markers go to the child only with UFFD_FEATURE_EVENT_FORK
+            }
+
             ref var dst = ref child.Pte(ct, va);
             if (Pte.IsSwap(old))
             {

@@ -61,7 +61,7 @@ public sealed class RandomTraceInvariantTests
         var page = (ulong)rng.Next(24);
         var pages = (ulong)rng.Next(1, 6);
         var e = new TraceEvent { Line = line, Pid = pid, Tid = pid, Cpu = rng.Next(2), Addr = Base + (page * 4096), Len = pages * 4096, Value = (ulong)line };
-        switch (rng.Next(20))
+        switch (rng.Next(30))
         {
             case 0 or 1:
                 e.Op = OpCode.Mmap;
@@ -127,6 +127,44 @@ public sealed class RandomTraceInvariantTests
             case 13:
                 e.Op = OpCode.Fault;
                 e.Access = (Access)rng.Next(2);
+                break;
+            case 14:
+                e.Op = OpCode.NumaHint;
+                break;
+            case 15:
+                e.Op = OpCode.Migrate;
+                break;
+            case 16:
+                e.Op = OpCode.KsmMerge;
+                e.OtherPid = pids[rng.Next(pids.Count)];
+                e.Value = Base + ((ulong)rng.Next(24) * 4096);
+                break;
+            case 17:
+                e.Op = OpCode.UffdWp;
+                e.Enable = rng.Next(3) != 0;
+                e.Async = rng.Next(2) == 0;
+                break;
+            case 18:
+                e.Op = OpCode.PagemapScan;
+                e.Enable = rng.Next(2) == 0;
+                break;
+            case 19:
+                e.Op = rng.Next(2) == 0 ? OpCode.WpRange : OpCode.CleanRange;
+                e.FileId = 1 + rng.Next(2);
+                e.PgOff = page;
+                e.Count = (long)pages;
+                break;
+            case 20:
+                e.Op = rng.Next(3) == 0 ? OpCode.DevDetach : OpCode.DevAttach;
+                e.Device = rng.Next(2);
+                e.DeviceKind = (DeviceKind)rng.Next(3);
+                break;
+            case 21 or 22:
+                e.Op = rng.Next(2) == 0 ? OpCode.DevRead : OpCode.DevWrite;
+                e.Device = rng.Next(2);
+                break;
+            case 23:
+                e.Op = rng.Next(2) == 0 ? OpCode.DmaRead : OpCode.DmaWrite;
                 break;
             default:
                 e.Op = rng.Next(2) == 0 ? OpCode.Read : OpCode.Write;

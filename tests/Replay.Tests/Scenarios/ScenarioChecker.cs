@@ -42,6 +42,7 @@ public static class ScenarioChecker
                     "pagemap" => CheckPagemap(effects, previousFrame, x),
                     "read" => CheckRead(effects, x, ObservationKind.Value),
                     "clean" => CheckRead(effects, x, ObservationKind.CleanBit),
+                    "written" => CheckRead(effects, x, ObservationKind.Written),
                     "segv" => effects.Any(e => e.Line == x.TraceLine && e.Kind == EffectKind.Segv) ? null : "no SIGSEGV",
                     "nosegv" => effects.Any(e => e.Line == x.TraceLine && e.Kind == EffectKind.Segv) ? "SIGSEGV" : null,
                     _ => $"unknown check '{x.Check}'",
