@@ -90,8 +90,9 @@ internal sealed class MessageReader(Stream stream, bool strict)
 
     private byte[] ReadExactly(int count)
     {
-        // Grow as data actually arrives, so a lying length on a non-seekable stream cannot exhaust memory.
-        var data = new byte[Math.Min(count, 1 << 20)];
+        // A seekable stream's length was already checked against what is left: read in one go into an array that
+        // is not zeroed first. Otherwise grow as data actually arrives, so a lying length cannot exhaust memory.
+        var data = stream.CanSeek ? GC.AllocateUninitializedArray<byte>(count) : new byte[Math.Min(count, 1 << 20)];
         var read = 0;
         while (read < count)
         {
