@@ -21,7 +21,9 @@ public sealed class ArrowTraceReader : ITraceReader
     {
         _input = input;
         _options = options;
-        _arrow = input.Path == "-" ? ArrowReader.Open(input.Stream, leaveOpen: true) : ArrowReader.Open(input.Path);
+        // Each record batch is copied into events before the next is read, so one body array serves them all.
+        var reuse = new ArrowReaderOptions { ReuseBatchBodies = true };
+        _arrow = input.Path == "-" ? ArrowReader.Open(input.Stream, reuse, leaveOpen: true) : ArrowReader.Open(input.Path, reuse);
         var pageSize = CheckSchema(_arrow.Schema, input.DisplayName);
         Info = new TraceInfo(input.Path, TraceFormat.Arrow, input.Gzip, pageSize, input.Length);
     }
