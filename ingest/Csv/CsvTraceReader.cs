@@ -62,6 +62,11 @@ public sealed class CsvTraceReader : ITraceReader
 
     private void Read(EventSequencer sequencer, CancellationToken cancel)
     {
+        // A plain file read in parallel gives the text of a late reject back by its offset (RawRecordReader), so the
+        // scanning thread, which all workers wait on, need not look into every row's fields.
+        var rereadable = _options.Parallelism != 1 && !_input.Gzip && _input.Path != "-";
+        using var rawRecords = rereadable ? new RawRecordReader(_input.Path) : null;
+        sequencer.RawRecords = rawRecords;
         var timeColumn = -1;
         ulong highestTime = 0;
         var options = CsvReaderOptions.Default with
@@ -81,7 +86,7 @@ public sealed class CsvTraceReader : ITraceReader
             // Parallel only (one thread captures in its own loop, without parsing the time twice): runs on the scanning
             // thread, in input order, and keeps the text of rows whose time is below an earlier row's, for the sequencer
             // to quote if it rejects them. Never skips.
-            ShouldSkipRecord = _options.Parallelism == 1 ? null : row =>
+            ShouldSkipRecord = _options.Parallelism == 1 || rereadable ? null : row =>
             {
                 if (timeColumn >= 0 && Csv.FieldParser.TryDecimal(row.GetSpan(timeColumn), out var time))
                 {

@@ -43,6 +43,9 @@ public sealed class EventSequencer : IDisposable
     /// <summary>Filled by the scanning thread, ahead of the rows that follow them.</summary>
     public ConcurrentQueue<SkippedRecord> Skipped { get; } = new();
 
+    /// <summary>Reads a row's text back from the file when no capture kept it (plain files read in parallel).</summary>
+    public RawRecordReader? RawRecords { get; set; }
+
     /// <summary>Filled by the scanning thread, ahead of the rows they belong to.</summary>
     public ConcurrentQueue<RawCapture> Captures { get; } = new();
 
@@ -74,7 +77,7 @@ public sealed class EventSequencer : IDisposable
         {
             var time = ev.TimeNs;
             batch.RemoveLast();
-            Reject(line, "time_ns", $"time goes backwards ({time} after {_lastTime})", raw ?? "");
+            Reject(line, "time_ns", $"time goes backwards ({time} after {_lastTime})", raw ?? RawRecords?.Read(row.ByteOffset, row.RawLength) ?? "");
             return;
         }
         else
