@@ -26,7 +26,7 @@ public sealed class ArrowReader : IDisposable
         _stream = stream;
         _leaveOpen = leaveOpen;
         _strict = options.Strict;
-        _messages = new MessageReader(stream, _strict);
+        _messages = new MessageReader(stream, _strict, options.ReuseBatchBodies);
         Span<byte> head = stackalloc byte[6];
         var got = stream.ReadAtLeast(head, 6, throwOnEndOfStream: false);
         Format = got == 6 && head.SequenceEqual(Magic) ? ArrowFormat.File : ArrowFormat.Stream;

@@ -9,4 +9,11 @@ public sealed record ArrowReaderOptions
     /// Without it the reader accepts anything it can decode safely.
     /// </summary>
     public bool Strict { get; init; }
+
+    /// <summary>
+    /// Read every record batch body into the same array (dictionary bodies excepted): a batch's columns are then only
+    /// valid until the next batch is read. For readers that copy each batch out at once (the Arrow trace reader);
+    /// it spares a fresh multi-megabyte array per batch, whose page faults and zeroing cost more than the read.
+    /// </summary>
+    internal bool ReuseBatchBodies { get; init; }
 }

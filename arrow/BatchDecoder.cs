@@ -147,6 +147,6 @@ internal sealed class BatchDecoder(ArrowMessage message, FbTableView batch, bool
             throw new ArrowFormatException($"buffer of {length} bytes is too short: {minimum} needed", fileOffset, field.Name);
         }
 
-        return body.AsMemory((int)offset, (int)length);
+        return body.Slice((int)offset, (int)length);
     }
 }

@@ -7,9 +7,11 @@ namespace MmReplay.Arrow;
 /// Reads framed messages (continuation marker or legacy length, metadata, body) from a stream, checking
 /// every length against what is left so a corrupt length never drives a huge allocation.
 /// </summary>
-internal sealed class MessageReader(Stream stream, bool strict)
+internal sealed class MessageReader(Stream stream, bool strict, bool reuseBatchBodies = false)
 {
     private const int MaxMetadata = 1 << 28;
+
+    private byte[] _batchBody = [];
 
     /// <summary>Absolute position of the next byte to read.</summary>
     public long Position { get; set; }
@@ -82,16 +84,37 @@ internal sealed class MessageReader(Stream stream, bool strict)
         }
 
         var bodyOffset = Position;
-        var body = ReadExactly((int)bodyLength);
+        ReadOnlyMemory<byte> body = reuseBatchBodies && headerType == TypeCodes.HeaderRecordBatch && stream.CanSeek
+            ? ReadBatchBody((int)bodyLength)
+            : ReadExactly((int)bodyLength);
         return new ArrowMessage(headerType, header, body, start, prefixLength + length, bodyOffset);
     }
 
     private long Remaining() => stream.CanSeek ? stream.Length - Position : long.MaxValue;
 
+    /// <summary>A record batch body into the array kept from the previous one (grown when too small).</summary>
+    private ReadOnlyMemory<byte> ReadBatchBody(int count)
+    {
+        if (_batchBody.Length < count)
+        {
+            _batchBody = GC.AllocateUninitializedArray<byte>(count);
+        }
+
+        var read = stream.ReadAtLeast(_batchBody.AsSpan(0, count), count, throwOnEndOfStream: false);
+        Position += read;
+        if (read < count)
+        {
+            throw new ArrowFormatException($"truncated: expected {count} bytes, found {read}", Position);
+        }
+
+        return _batchBody.AsMemory(0, count);
+    }
+
     private byte[] ReadExactly(int count)
     {
-        // Grow as data actually arrives, so a lying length on a non-seekable stream cannot exhaust memory.
-        var data = new byte[Math.Min(count, 1 << 20)];
+        // A seekable stream's length was already checked against what is left: read in one go into an array that
+        // is not zeroed first. Otherwise grow as data actually arrives, so a lying length cannot exhaust memory.
+        var data = stream.CanSeek ? GC.AllocateUninitializedArray<byte>(count) : new byte[Math.Min(count, 1 << 20)];
         var read = 0;
         while (read < count)
         {

@@ -12,7 +12,6 @@ namespace MmReplay.Bench;
 /// </summary>
 public sealed class FtraceBench : IBenchSuite
 {
-    private const long TargetBytes = 1L << 30;
     private const int Runs = 3;
 
     public string Name => "ftrace";
@@ -118,8 +117,11 @@ public sealed class FtraceBench : IBenchSuite
     /// <summary>Concatenates the shared tracefs recordings until ~1 GB (kept between runs: same size, same name).</summary>
     private static async Task<string> BuildInputAsync(string work, CancellationToken cancel)
     {
-        var file = Path.Combine(work, "ftrace-1g.txt");
-        if (File.Exists(file) && new FileInfo(file).Length >= TargetBytes)
+        // MMREPLAY_BENCH_MB=200 builds and reads a smaller file, for iteration; the default is 1 GB.
+        var megabytes = int.TryParse(Environment.GetEnvironmentVariable("MMREPLAY_BENCH_MB"), out var mb) && mb > 0 ? mb : 1024;
+        var targetBytes = (long)megabytes << 20;
+        var file = Path.Combine(work, megabytes == 1024 ? "ftrace-1g.txt" : $"ftrace-{megabytes}m.txt");
+        if (File.Exists(file) && new FileInfo(file).Length >= targetBytes)
         {
             return file;
         }
@@ -130,7 +132,7 @@ public sealed class FtraceBench : IBenchSuite
         var temp = file + ".tmp";
         await using (var output = File.Create(temp))
         {
-            while (output.Length < TargetBytes)
+            while (output.Length < targetBytes)
             {
                 foreach (var chunk in chunks)
                 {

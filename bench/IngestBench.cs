@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Threading.Channels;
 using CsvHelper;
 using MmReplay.Ingest;
+using MmReplay.Ingest.ArrowTrace;
 using MmReplay.Ingest.Csv;
 
 namespace MmReplay.Bench;
@@ -28,30 +29,43 @@ public sealed class IngestBench : IBenchSuite
             return [$"rss {child} events={events} vmhwm_kb={PeakRssKb()}"];
         }
 
-        var small = Generate(Path.Combine(work, "trace-100m.csv"), 100L << 20);
-        var large = Generate(Path.Combine(work, "trace-1g.csv"), 1L << 30);
-        var arrow = Path.Combine(work, "trace-1g.arrow");
+        // MMREPLAY_BENCH_MB=200 runs on a smaller trace for iteration (and skips the RSS children); the default is 1 GB.
+        var megabytes = int.TryParse(Environment.GetEnvironmentVariable("MMREPLAY_BENCH_MB"), out var mb) && mb > 0 ? mb : 1024;
+        var label = megabytes == 1024 ? "1g" : $"{megabytes}m";
+        var large = Generate(Path.Combine(work, $"trace-{label}.csv"), (long)megabytes << 20);
+        // The file name carries the Arrow trace layout version, so a cached file from an older writer is not reused.
+        var arrow = Path.Combine(work, $"trace-{label}.v{ArrowTraceSchema.LayoutVersion}.arrow");
         if (!File.Exists(arrow))
         {
             await TraceConverter.ConvertAsync(large, arrow, TraceReaderOptions.Default with { Parallelism = -1 }, null, cancel);
         }
 
         var bytes = new FileInfo(large).Length;
-        var lines = new List<string> { $"trace {large}: {bytes / 1e6:F0} MB; arrow trace {new FileInfo(arrow).Length / 1e6:F0} MB" };
+        var arrowBytes = new FileInfo(arrow).Length;
+        var lines = new List<string> { $"trace {large}: {bytes / 1e6:F0} MB; arrow trace {arrowBytes / 1e6:F0} MB ({(double)arrowBytes / Math.Max(1, TraceRows(arrow)):F1} bytes/row)" };
+        // MMREPLAY_BENCH_SKIP_CSV=1 measures the Arrow reader alone (iteration on it).
+        var csv = Environment.GetEnvironmentVariable("MMREPLAY_BENCH_SKIP_CSV") != "1";
         var floor = Measure("wc -l (floor)", bytes, () => WcLines(large));
-        var bare = Measure("CsvHelper GetRecords<T>, no validation (reference)", bytes, () => Bare(large));
-        var one = Measure("mmreplay CSV ingest, 1 thread, full validation", bytes, () => ReadAsync(large, 1, cancel).GetAwaiter().GetResult().Events);
-        var all = Measure($"mmreplay CSV ingest, {Environment.ProcessorCount} threads", bytes, () => ReadAsync(large, -1, cancel).GetAwaiter().GetResult().Events);
-        var fast = Measure("mmreplay Arrow trace reader", new FileInfo(arrow).Length, () => ReadAsync(arrow, 1, cancel).GetAwaiter().GetResult().Events);
-        foreach (var m in new[] { floor, bare, one, all, fast })
+        var bare = csv ? Measure("CsvHelper GetRecords<T>, no validation (reference)", bytes, () => Bare(large)) : floor;
+        var one = csv ? Measure("mmreplay CSV ingest, 1 thread, full validation", bytes, () => ReadAsync(large, 1, cancel).GetAwaiter().GetResult().Events) : floor;
+        var all = csv ? Measure($"mmreplay CSV ingest, {Environment.ProcessorCount} threads", bytes, () => ReadAsync(large, -1, cancel).GetAwaiter().GetResult().Events) : floor;
+        var fast = Measure("mmreplay Arrow trace reader", arrowBytes, () => ReadAsync(arrow, 1, cancel).GetAwaiter().GetResult().Events);
+        var decode = Measure("ArrowReader batches only, public defaults", arrowBytes, () => TraceRows(arrow));
+        foreach (var m in new[] { floor, bare, one, all, fast, decode })
         {
             lines.Add(m.ToString());
         }
 
         lines.Add(string.Create(CultureInfo.InvariantCulture,
             $"ratios: 1-thread / bare CsvHelper = {one.MBps / bare.MBps:F2} (goal >= 0.85); all cores / 1 thread = {all.MBps / one.MBps:F2} (goal >= 1.6 on 2 cores); Arrow = {fast.EventsPerSecond / 1e6:F1} M events/s (goal >= 20); wc -l / 1 thread = {floor.MBps / one.MBps:F1}"));
-        lines.Add(Child(small));
-        lines.Add(Child(large));
+        lines.Add(string.Create(CultureInfo.InvariantCulture,
+            $"ratios by CPU time: 1-thread / bare CsvHelper = {bare.CpuSeconds / one.CpuSeconds:F2}; all cores / 1 thread (wall) = {one.Seconds / all.Seconds:F2}, CPU used {all.CpuSeconds / all.Seconds:F2} cores; Arrow = {fast.Events / fast.CpuSeconds / 1e6:F1} M events per CPU second"));
+        if (megabytes == 1024)
+        {
+            lines.Add(Child(Generate(Path.Combine(work, "trace-100m.csv"), 100L << 20)));
+            lines.Add(Child(large));
+        }
+
         return lines;
     }
 
@@ -92,21 +106,49 @@ public sealed class IngestBench : IBenchSuite
         return long.Parse(text.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Median of three timed runs after one warm-up.</summary>
+    private static long TraceRows(string arrow)
+    {
+        using var reader = MmReplay.Arrow.ArrowReader.Open(arrow);
+        long rows = 0;
+        while (reader.ReadNextRecordBatch() is { } batch)
+        {
+            rows += batch.Length;
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// Median of three timed runs after one warm-up, wall and CPU time (Process.TotalProcessorTime, whole process): the
+    /// machine is shared, so wall time also measures the neighbours; CPU time does not.
+    /// </summary>
     private static Measurement Measure(string name, long bytes, Func<long> run)
     {
+        // MMREPLAY_BENCH_ONLY=<part of a name> runs that measurement alone (profiling one path); the others read as 1 s.
+        if (Environment.GetEnvironmentVariable("MMREPLAY_BENCH_ONLY") is { Length: > 0 } only && !name.Contains(only, StringComparison.Ordinal))
+        {
+            return new Measurement(name, bytes, 1, 1, 1);
+        }
+
         var count = run();
         var times = new List<double>();
+        var cpus = new List<double>();
+        using var process = Process.GetCurrentProcess();
         for (var i = 0; i < 3; i++)
         {
+            process.Refresh();
+            var cpu = process.TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             count = run();
             times.Add(clock.Elapsed.TotalSeconds);
+            process.Refresh();
+            cpus.Add((process.TotalProcessorTime - cpu).TotalSeconds);
         }
 
         times.Sort();
-        Console.WriteLine($"  measured {name}");
-        return new Measurement(name, bytes, count, times[1]);
+        cpus.Sort();
+        Console.WriteLine($"  measured {name}: {times[1]:F2} s wall, {cpus[1]:F2} s CPU");
+        return new Measurement(name, bytes, count, times[1], cpus[1]);
     }
 
     private static string Child(string path)
@@ -162,13 +204,13 @@ public sealed class IngestBench : IBenchSuite
         return path;
     }
 
-    private sealed record Measurement(string Name, long Bytes, long Events, double Seconds)
+    private sealed record Measurement(string Name, long Bytes, long Events, double Seconds, double CpuSeconds)
     {
         public double MBps => Bytes / 1e6 / Seconds;
 
         public double EventsPerSecond => Events / Seconds;
 
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-            $"{Name,-52} {Seconds,7:F2} s {MBps,8:F0} MB/s {EventsPerSecond / 1e6,7:F2} M events/s ({Events} rows)");
+            $"{Name,-52} {Seconds,7:F2} s {MBps,8:F0} MB/s {EventsPerSecond / 1e6,7:F2} M events/s ({Events} rows); CPU {CpuSeconds,6:F2} s");
     }
 }

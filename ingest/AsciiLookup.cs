@@ -1,24 +1,51 @@
-using System.Collections.Frozen;
 using System.Text;
 
 namespace MmReplay.Ingest;
 
 /// <summary>
 /// A fixed table of short ASCII words (op names, arg keys, enum values) looked up straight from UTF-8 field
-/// bytes: the bytes are widened into a stack buffer and probed through the frozen dictionary's span lookup,
-/// so the hot path allocates nothing.
+/// bytes: an open-addressing table over the words' bytes (FNV-1a hash, byte comparison), so the hot path neither
+/// allocates nor widens the bytes to chars. Lookups are ordinal: a non-ASCII or longer word simply finds nothing.
 /// </summary>
 public sealed class AsciiLookup<T>
 {
-    private const int MaxWord = 64;
-    private readonly FrozenDictionary<string, T>.AlternateLookup<ReadOnlySpan<char>> _lookup;
     private readonly KeyValuePair<string, T>[] _words;
+    private readonly byte[][] _keys;
+    private readonly T[] _values;
+    private readonly int _mask;
 
     public AsciiLookup(IEnumerable<KeyValuePair<string, T>> words)
     {
         _words = words.ToArray();
-        _lookup = _words.ToFrozenDictionary(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
         Choices = string.Join("|", _words.Select(w => w.Key));
+
+        // At most half full, so a miss ends at an empty slot after a probe or two.
+        var size = 4;
+        while (size < _words.Length * 2)
+        {
+            size *= 2;
+        }
+
+        _mask = size - 1;
+        _keys = new byte[size][];
+        _values = new T[size];
+        foreach (var (word, value) in _words)
+        {
+            var bytes = Encoding.ASCII.GetBytes(word);
+            var slot = Hash(bytes) & _mask;
+            while (_keys[slot] is { } taken)
+            {
+                if (taken.AsSpan().SequenceEqual(bytes))
+                {
+                    throw new ArgumentException($"word '{word}' given twice", nameof(words));
+                }
+
+                slot = (slot + 1) & _mask;
+            }
+
+            _keys[slot] = bytes;
+            _values[slot] = value;
+        }
     }
 
     /// <summary>The words, in the order given, joined by '|' (for "expected ..." messages).</summary>
@@ -26,15 +53,17 @@ public sealed class AsciiLookup<T>
 
     public bool TryGet(ReadOnlySpan<byte> word, out T value)
     {
-        if (word.Length > MaxWord || !Ascii.IsValid(word))
+        for (var slot = Hash(word) & _mask; _keys[slot] is { } key; slot = (slot + 1) & _mask)
         {
-            value = default!;
-            return false;
+            if (word.SequenceEqual(key))
+            {
+                value = _values[slot];
+                return true;
+            }
         }
 
-        Span<char> chars = stackalloc char[word.Length];
-        Ascii.ToUtf16(word, chars, out _);
-        return _lookup.TryGetValue(chars, out value!);
+        value = default!;
+        return false;
     }
 
     /// <summary>The word for <paramref name="value"/> (the first one, when several words share it); null when none.</summary>
@@ -49,5 +78,16 @@ public sealed class AsciiLookup<T>
         }
 
         return null;
+    }
+
+    private static int Hash(ReadOnlySpan<byte> word)
+    {
+        var hash = 2166136261u;
+        foreach (var b in word)
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+
+        return (int)(hash ^ (hash >> 15));
     }
 }

@@ -12,6 +12,9 @@ public static class ArrowTraceSchema
     public const int Line = 0, TimeNs = 1, Cpu = 2, Pid = 3, Tid = 4, Op = 5, Addr = 6, Len = 7, Value = 8, PgOff = 9,
         Count = 10, OtherPid = 11, FileId = 12, Dev = 13, ErrorCode = 14, FirstByte = 15;
 
+    /// <summary>Bumped whenever a column's type changes (benchmarks key cached files on it).</summary>
+    public const int LayoutVersion = 1;
+
     /// <summary>The one-byte fields (enums and flags), in column order from <see cref="FirstByte"/>.</summary>
     public static readonly IReadOnlyList<string> ByteColumns =
     [

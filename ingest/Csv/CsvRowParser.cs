@@ -24,7 +24,7 @@ public sealed class CsvRowParser
 
     public ParsedRow Parse(CsvReader reader)
     {
-        var row = new ParsedRow { RecordNumber = reader.RowNumber };
+        var row = new ParsedRow { RecordNumber = reader.RowNumber, ByteOffset = reader.ByteOffset, RawLength = reader.RawRecord.Length };
         row.Event.Line = reader.LineNumber;
         row.Error = Fill(reader, ref row.Event);
         if (row.Error is not null)

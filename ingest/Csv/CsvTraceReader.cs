@@ -62,6 +62,11 @@ public sealed class CsvTraceReader : ITraceReader
 
     private void Read(EventSequencer sequencer, CancellationToken cancel)
     {
+        // A plain file read in parallel gives the text of a late reject back by its offset (RawRecordReader), so the
+        // scanning thread, which all workers wait on, need not look into every row's fields.
+        var rereadable = _options.Parallelism != 1 && !_input.Gzip && _input.Path != "-";
+        using var rawRecords = rereadable ? new RawRecordReader(_input.Path) : null;
+        sequencer.RawRecords = rawRecords;
         var timeColumn = -1;
         ulong highestTime = 0;
         var options = CsvReaderOptions.Default with
@@ -78,9 +83,10 @@ public sealed class CsvTraceReader : ITraceReader
             MalformedData = CsvMalformedDataHandling.Skip, // Recover would repair bad quoting silently
             OnMalformedRecord = m => sequencer.Skipped.Enqueue(
                 new SkippedRecord(m.LineNumber, MalformedReason(m.Reason), m.RawRecord)),
-            // Runs on the scanning thread, in input order: keeps the text of rows whose time is below an earlier
-            // row's, for the sequencer to quote if it rejects them. Never skips.
-            ShouldSkipRecord = row =>
+            // Parallel only (one thread captures in its own loop, without parsing the time twice): runs on the scanning
+            // thread, in input order, and keeps the text of rows whose time is below an earlier row's, for the sequencer
+            // to quote if it rejects them. Never skips.
+            ShouldSkipRecord = _options.Parallelism == 1 || rereadable ? null : row =>
             {
                 if (timeColumn >= 0 && Csv.FieldParser.TryDecimal(row.GetSpan(timeColumn), out var time))
                 {
@@ -104,21 +110,49 @@ public sealed class CsvTraceReader : ITraceReader
         timeColumn = columns.TimeNs;
         sequencer.HasTime = columns.TimeNs >= 0;
         var parser = new CsvRowParser(columns, _input.PageSize, sequencer.Devices);
-        var rows = _options.Parallelism == 1 ? Sequential(csv, parser) : csv.ParallelEnumerate(parser.Parse, _options.Parallelism);
-
         // One row behind the enumeration, so the last row is known to be last (a file that ends mid-row).
         var held = default(ParsedRow);
         var holding = false;
-        foreach (var row in rows)
+        if (_options.Parallelism == 1)
         {
-            if (holding)
+            while (csv.Read())
             {
-                sequencer.Add(in held, endsMidRow: false);
-            }
+                if (holding)
+                {
+                    sequencer.Add(in held, endsMidRow: false);
+                }
 
-            held = row;
-            holding = true;
-            cancel.ThrowIfCancellationRequested();
+                held = parser.Parse(csv);
+                holding = true;
+                if (held.Error is null && sequencer.HasTime)
+                {
+                    // Every row whose time is below the highest valid one so far is a reject the sequencer quotes.
+                    if (held.Event.TimeNs < highestTime)
+                    {
+                        sequencer.Captures.Enqueue(new RawCapture(held.RecordNumber, Encoding.UTF8.GetString(csv.RawRecord)));
+                    }
+                    else
+                    {
+                        highestTime = held.Event.TimeNs;
+                    }
+                }
+
+                cancel.ThrowIfCancellationRequested();
+            }
+        }
+        else
+        {
+            foreach (var row in csv.ParallelEnumerate(parser.Parse, _options.Parallelism))
+            {
+                if (holding)
+                {
+                    sequencer.Add(in held, endsMidRow: false);
+                }
+
+                held = row;
+                holding = true;
+                cancel.ThrowIfCancellationRequested();
+            }
         }
 
         _input.CheckComplete();
@@ -129,14 +163,6 @@ public sealed class CsvTraceReader : ITraceReader
         }
 
         sequencer.Complete(midRow);
-    }
-
-    private static IEnumerable<ParsedRow> Sequential(CsvReader csv, CsvRowParser parser)
-    {
-        while (csv.Read())
-        {
-            yield return parser.Parse(csv);
-        }
     }
 
     private static string MalformedReason(CsvMalformedReason reason) => reason switch

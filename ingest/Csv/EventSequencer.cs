@@ -43,6 +43,9 @@ public sealed class EventSequencer : IDisposable
     /// <summary>Filled by the scanning thread, ahead of the rows that follow them.</summary>
     public ConcurrentQueue<SkippedRecord> Skipped { get; } = new();
 
+    /// <summary>Reads a row's text back from the file when no capture kept it (plain files read in parallel).</summary>
+    public RawRecordReader? RawRecords { get; set; }
+
     /// <summary>Filled by the scanning thread, ahead of the rows they belong to.</summary>
     public ConcurrentQueue<RawCapture> Captures { get; } = new();
 
@@ -74,7 +77,7 @@ public sealed class EventSequencer : IDisposable
         {
             var time = ev.TimeNs;
             batch.RemoveLast();
-            Reject(line, "time_ns", $"time goes backwards ({time} after {_lastTime})", raw ?? "");
+            Reject(line, "time_ns", $"time goes backwards ({time} after {_lastTime})", raw ?? RawRecords?.Read(row.ByteOffset, row.RawLength) ?? "");
             return;
         }
         else
@@ -115,7 +118,8 @@ public sealed class EventSequencer : IDisposable
 
     private void DrainSkipped(long beforeLine, bool endsMidRow)
     {
-        while (Skipped.TryPeek(out var skipped) && skipped.Line < beforeLine)
+        // IsEmpty first (the usual case): TryPeek marks the queue segment as observed, which costs far more per row.
+        while (!Skipped.IsEmpty && Skipped.TryPeek(out var skipped) && skipped.Line < beforeLine)
         {
             Skipped.TryDequeue(out _);
             _dataRow++;
@@ -131,7 +135,7 @@ public sealed class EventSequencer : IDisposable
     private string? TakeCapture(long recordNumber)
     {
         string? raw = null;
-        while (Captures.TryPeek(out var capture) && capture.RecordNumber <= recordNumber)
+        while (!Captures.IsEmpty && Captures.TryPeek(out var capture) && capture.RecordNumber <= recordNumber)
         {
             Captures.TryDequeue(out _);
             if (capture.RecordNumber == recordNumber)

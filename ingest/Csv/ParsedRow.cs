@@ -9,4 +9,9 @@ public struct ParsedRow
     public long RecordNumber;
 
     public RowError? Error;
+
+    /// <summary>Where the record's text starts in the input and its length in bytes (to read it back for a late reject).</summary>
+    public long ByteOffset;
+
+    public int RawLength;
 }
