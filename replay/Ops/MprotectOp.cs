@@ -35,10 +35,11 @@ internal static class MprotectOp
                     ref var vma = ref mm.VmaAt(vi);
                     ChangeLeaf(m, mm, ref c, ref vma, start, stop);
                     c.Va = stop;
-                    if (m.Policy.MprotectFlush == MprotectFlush.WholeRange && stop == vma.End && (c.Flags & AnyPresent) != 0)
+                    var vmaStop = Math.Min(vma.End, end); // the request may cover part of a VMA (it merged with its neighbours)
+                    if (m.Policy.MprotectFlush == MprotectFlush.WholeRange && stop == vmaStop && (c.Flags & AnyPresent) != 0)
                     {
                         // <v6.0 change_protection_range, per VMA: "if (pages) flush_tlb_range(vma, start, end)".
-                        m.FlushTlbRange(mm, vma.Start, vma.End, FlushScope.Range);
+                        m.FlushTlbRange(mm, Math.Max(vma.Start, e.Addr), vmaStop, FlushScope.Range);
                         c.Flags &= ~AnyPresent;
                     }
 
