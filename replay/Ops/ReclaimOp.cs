@@ -148,8 +148,9 @@ internal static class ReclaimOp
             }
         }
 
-        // try_to_unmap_one: a notifier range per page. Anon to swap defers the secondary invalidation to range_end
-        // (MN-2); the file branch keeps an explicit ->invalidate_range under the PT lock (MN-3), as v4.14 did for all.
+        // try_to_unmap_one: a notifier range per page. From v4.15 (0f10851ea475, verified in the patch) the anon
+        // branch still invalidates under the PT lock ("Invalidate as we cleared the pte") and the locked file page
+        // waits for range_end; v4.14 invalidated every page at "discard". range_end (not only_end) invalidates again.
         var end = va + m.PageSize;
         Notify.Start(m, mm, va, end, CallSite.SwapOut);
         m.EmitPte(va, old, pte, PteChangeKind.SwapOut, mm.Pid);
@@ -163,7 +164,7 @@ internal static class ReclaimOp
             m.FlushTlbRange(mm, va, end, FlushScope.Page, CallSite.SwapOut); // ptep_clear_flush
         }
 
-        if (slot < 0 || m.Policy.Notifier == NotifierStrategy.Double)
+        if (slot >= 0 || m.Policy.Notifier == NotifierStrategy.Double)
         {
             Notify.UnderPtl(m, mm, va, end, CallSite.SwapOut);
         }
