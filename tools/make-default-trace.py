@@ -71,6 +71,28 @@ op(0, 100, 100, "munmap", C + 4 * PAGE, 4 * PAGE)
 op(1, 200, 200, "munmap", B, 40 * PAGE)
 op(0, 100, 100, "munmap", A, 64 * PAGE)
 
+# 12. pid 300 on CPU 2: a CRIU-style soft-dirty round, a DMA-pinned buffer across fork, and a device.
+D = 0x40000000
+op(2, 300, 300, "mmap", D, 8 * PAGE, "prot=rw map=private backing=anon")
+for i in range(8):
+    op(2, 300, 300, "write", D + i * PAGE, PAGE, f"value={500 + i}")
+op(2, 300, 300, "clear_refs", "", "", "type=4")
+op(2, 300, 300, "pagemap", D, 8 * PAGE)
+op(2, 300, 300, "write", D + 2 * PAGE, PAGE, "value=602")
+op(2, 300, 300, "write", D + 5 * PAGE, PAGE, "value=605")
+op(2, 300, 300, "pagemap", D, 8 * PAGE)
+op(2, 300, 300, "pin", D, PAGE, "flags=write|longterm")
+op(2, 300, 300, "fork", "", "", "child=301")
+op(2, 300, 300, "write", D, PAGE, "value=700")
+op(2, 300, 300, "dma_write", D, PAGE, "value=777")
+op(2, 300, 300, "read", D, PAGE)
+op(3, 301, 301, "read", D, PAGE)
+op(3, 301, 301, "exit")
+op(2, 300, 300, "unpin", D, PAGE)
+op(2, 300, 300, "dev_attach", "", "", "dev=gpu0 kind=ats")
+op(2, 300, 300, "dev_read", D + PAGE, PAGE, "dev=gpu0")
+op(2, 300, 300, "munmap", D, 8 * PAGE)
+
 here = os.path.dirname(os.path.abspath(__file__))
 out = os.path.join(here, "..", "traces", "default.csv")
 with open(out, "w", encoding="utf-8") as f:

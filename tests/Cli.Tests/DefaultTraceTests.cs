@@ -24,10 +24,12 @@ public sealed class DefaultTraceTests
     {
         var (_, _, faults, manifest) = Replay("latest");
 
-        // 145 data rows, all well formed, all modelled ops.
-        Assert.Contains("\"read\": 145", manifest, StringComparison.Ordinal);
-        Assert.Contains("\"replayed\": 145", manifest, StringComparison.Ordinal);
+        // 170 data rows, all well formed, all modelled ops.
+        Assert.Contains("\"read\": 170", manifest, StringComparison.Ordinal);
+        Assert.Contains("\"replayed\": 170", manifest, StringComparison.Ordinal);
 
+        // Steps 1-11 (pids 100 and 200); pid 300's tail is checked in Tail_* below.
+        faults = FirstEleven(faults);
         var byResolution = faults.Rows.GroupBy(r => (string)r["resolution"]!).ToDictionary(g => g.Key, g => g.Count());
         // zero page (read fault on private anon, SD-2 / FK: map the shared zero page): 8 recorded read faults on
         // A[16..24) + 40 first reads of B = 48, error code 0x4 (not present, read, user: TL-4).
@@ -52,7 +54,8 @@ public sealed class DefaultTraceTests
     [Fact]
     public void Before_6_0_the_rewrites_after_mprotect_take_reuse_faults()
     {
-        var (_, _, faults, _) = Replay("linux-5.19");
+        var (_, _, all, _) = Replay("linux-5.19");
+        var faults = FirstEleven(all);
 
         // Before v6.0 mprotect leaves private PTEs read-only: each of the 16 rewrites of A takes a write-protect
         // fault (0x7) that reuses the exclusive page in place (FK-5), on top of the 92 faults of latest.
@@ -89,14 +92,15 @@ public sealed class DefaultTraceTests
         // munmap: C's two halves (4 present pages each), B (40 pages > 33: TL-1 full flush), A (24 present
         // pages: the gather covers only cleared PTEs). CPU 1 no longer runs pid 100, so no CPU does remote work
         // for it. (Whether an IPI is still *sent* depends on when x86 trims mm_cpumask; not asserted here.)
-        var munmapLocal = flushes.Where("op", "munmap").Where(r => (string)r["reason"]! == "local mm shootdown")
+        var munmapLocal = FirstEleven(flushes).Where("op", "munmap").Where(r => (string)r["reason"]! == "local mm shootdown")
             .Select(r => ArrowTable.Long(r, "pages")).ToList();
         Assert.Equal([4L, 4L, -1L, 24L], munmapLocal);
         Assert.DoesNotContain(flushes.Where("op", "munmap"), r => (string)r["reason"]! == "remote shootdown");
+        // ... plus pid 300's munmap of D at the end of the trace: 8 present pages, local only (CPU 2).
         var munmap = summary.Where("op", "munmap").Single();
-        Assert.Equal(4L, ArrowTable.Long(munmap, "logical_flushes"));
+        Assert.Equal(5L, ArrowTable.Long(munmap, "logical_flushes"));
         Assert.Equal(1L, ArrowTable.Long(munmap, "full_flushes"));
-        Assert.Equal(32L, ArrowTable.Long(munmap, "pages"));
+        Assert.Equal(40L, ArrowTable.Long(munmap, "pages"));
     }
 
     [Fact]
@@ -110,6 +114,67 @@ public sealed class DefaultTraceTests
         Assert.Equal(2L, ArrowTable.Long(mprotect, "logical_flushes"));
         Assert.Equal(2L, ArrowTable.Long(mprotect, "ipis"));
         Assert.Equal(32L, ArrowTable.Long(mprotect, "pages"));
+    }
+
+    /// <summary>The rows of pids 100 and 200 (steps 1-11 of tools/make-default-trace.py).</summary>
+    private static ArrowTable FirstEleven(ArrowTable table)
+    {
+        table.Rows.RemoveAll(r => ArrowTable.Long(r, "pid") is 300 or 301);
+        return table;
+    }
+
+    [Fact]
+    public void Tail_soft_dirty_round_pin_fork_and_device_on_latest()
+    {
+        var dir = CliRunner.TempDir();
+        Assert.Equal(0, CliRunner.Run("replay", "traces/default.csv", "--out", dir, "--progress", "never", "-q").ExitCode);
+        var observations = ArrowTable.Read(Path.Combine(dir, "observations.arrow"));
+        var flushes = ArrowTable.Read(Path.Combine(dir, "tlb_flushes.arrow"));
+        const ulong D = 0x40000000;
+
+        // clear_refs 4 (line 158, era C) write-protects and cleans every PTE of pid 300 and flushes the whole mm
+        // (flush_tlb_mm: one full local flush on CPU 2, the only CPU the mm ran on).
+        var clear = flushes.Where("op", "clear_refs").Single();
+        Assert.Equal(-1L, ArrowTable.Long(clear, "pages"));
+        Assert.Equal(2L, ArrowTable.Long(clear, "cpu"));
+        // pagemap right after (line 159): no page soft-dirty (SD-9: PTE bit clear, VM_SOFTDIRTY cleared by SD-8).
+        var first = observations.Where("line", 159L).ToList();
+        Assert.Equal(8, first.Count);
+        Assert.All(first, r => Assert.False((bool)r["soft_dirty"]!));
+        // after writing D+2 and D+5 (each a write-protect fault that sets soft-dirty, SD-1), exactly those two.
+        var second = observations.Where("line", 162L).Where(r => (bool)r["soft_dirty"]!).Select(r => (ulong)r["address"]!).ToList();
+        Assert.Equal([D + 2 * 4096, D + 5 * 4096], second);
+        // fork with a write-shared anon buffer flushes the parent once, all of it (as the real fork-cow trace shows).
+        Assert.Equal(-1L, ArrowTable.Long(flushes.Where("op", "fork").Single(), "pages"));
+        // v5.9+ (70e806e4e645): the pinned page is copied for the child at fork, so the parent's write and the
+        // DMA write stay on one frame: the parent reads back the device's 777 (line 167), coherently.
+        Assert.Equal(777UL, (ulong)observations.Where("line", 167L).Single()["value"]!);
+        Assert.Empty(ArrowTable.Read(Path.Combine(dir, "pin_coherence.arrow")).Rows);
+        // the child (line 168) reads its own copy, made at fork from the value then in the page (500).
+        Assert.Equal(500UL, (ulong)observations.Where("line", 168L).Single()["value"]!);
+        // munmap of D with an ATS device attached: the 8-page flush invalidates the device too (v6.6+, MN-5).
+        var calls = ArrowTable.Read(Path.Combine(dir, "notifications.arrow"));
+        var call = calls.Rows.Single();
+        Assert.Equal("arch_invalidate_secondary_tlbs", call["call"]);
+        Assert.Equal("gpu0", call["device"]);
+        Assert.False((bool)call["redundant"]!);
+    }
+
+    [Fact]
+    public void Tail_on_5_8_loses_the_pin_and_the_soft_dirty_writes()
+    {
+        var dir = CliRunner.TempDir();
+        Assert.Equal(0, CliRunner.Run("replay", "traces/default.csv", "--out", dir, "--policy", "linux-5.8", "--progress", "never", "-q").ExitCode);
+
+        // < v5.9: fork shares the pinned page; the parent's write (line 165) COWs away from the DMA frame, and
+        // the DMA write (166) lands in the old one (4.2): two incoherent rows, both caused by line 165.
+        var pins = ArrowTable.Read(Path.Combine(dir, "pin_coherence.arrow"));
+        Assert.Equal([165L, 166L], pins.Rows.Select(r => ArrowTable.Long(r, "line")).ToList());
+        Assert.All(pins.Rows, r => Assert.Equal(165L, ArrowTable.Long(r, "cause_line")));
+        // 5.5-5.10 clear_refs flush regression: no TLB flush after clearing soft-dirty, so the writes to D+2 and
+        // D+5 go through stale writable TLB entries without a fault and the pagemap misses both.
+        var missed = ArrowTable.Read(Path.Combine(dir, "missed_writes.arrow")).Rows.Where(r => ArrowTable.Long(r, "pid") == 300).ToList();
+        Assert.Equal(2, missed.Count);
     }
 
     [Fact]
