@@ -12,7 +12,10 @@ public sealed class KernelFactsTests
 {
     private const ulong A = 0x10000000;
     private const ulong P = TraceBuilder.Page;
-    private const int RandomTraces = 20;
+
+    /// <summary>The hand-written traces this class checks, for the shared boot.</summary>
+    public static IEnumerable<OracleTrace> HandTraces() =>
+        [new("soft-dirty", SoftDirty.Build()), new("fork", Fork.Build()), new("pin", Pin.Build())];
 
     [KernelTheory]
     [InlineData("5.10")]
@@ -20,25 +23,17 @@ public sealed class KernelFactsTests
     [InlineData("6.12")]
     public async Task Debian_kernel_shows_the_specified_soft_dirty_fork_and_pin_facts(string series)
     {
-        OracleEnvironment environment = OracleEnvironment.Detect();
-        Assert.Null(environment.MissingTools());
-        Assert.True(environment.Kernels().TryGetValue(series, out OracleKernel? kernel), $"linux-{series} missing: run {OracleEnvironment.SetupCommand}");
-
-        // The same boot also runs random traces: the generator must stay inside what the kernel executes
-        // (no failed system call, no signal), which is what the model comparison will rely on.
-        var traces = new List<OracleTrace> { new("soft-dirty", SoftDirty.Build()), new("fork", Fork.Build()), new("pin", Pin.Build()) };
-        for (int seed = 1; seed <= RandomTraces; seed++)
-            traces.Add(new OracleTrace($"oracle-random seed {seed}", RandomTraceGenerator.Generate(seed)));
-
-        OracleRunResult run = await OracleRunner.RunAsync(traces, kernel!, environment: environment);
-
+        OracleBoots.Boot boot = await OracleBoots.Get(series);
+        OracleRunResult run = boot.Report.Run;
         Assert.StartsWith(series, run.KernelRelease);
         foreach (OracleTraceResult trace in run.Traces)
             Assert.True(trace.Completed, $"{trace.Name} on linux-{series}: exit status {trace.ExitStatus}");
-        CheckSoftDirty(new Observed(run.Traces[0]));
-        CheckFork(new Observed(run.Traces[1]));
-        CheckPin(new Observed(run.Traces[2]), run.Traces[2]);
-        foreach (OracleTraceResult random in run.Traces.Skip(3))
+        CheckSoftDirty(new Observed(boot.Result("soft-dirty")));
+        CheckFork(new Observed(boot.Result("fork")));
+        CheckPin(new Observed(boot.Result("pin")), boot.Result("pin"));
+
+        // The random traces must stay inside what the kernel executes (no failed system call, no signal).
+        foreach (OracleTraceResult random in run.Traces.Where(t => t.Name.StartsWith("oracle-random", StringComparison.Ordinal)))
         {
             KernelObservation[] failures = random.Observations.Where(o => o.Kind is ObservationKind.Error or ObservationKind.Segv).ToArray();
             Assert.True(failures.Length == 0, $"{random.Name} on linux-{series}: {string.Join("; ", failures)}");

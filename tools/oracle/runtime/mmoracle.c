@@ -314,9 +314,11 @@ static void do_access(const struct op *op, int write)
     for (uint64_t a = op->addr; a < op->addr + op->len; a += PAGE) {
         uint64_t value = op->a;
         long faults = access_page(a, write, &value);
-        if (faults < 0)
+        if (faults < 0) {
+            /* The signal ends the access, as in the model: the trace's process would not go on to the next page. */
             emit(op, "segv", a, (uint64_t)access_signal, -1);
-        else
+            break;
+        }
             emit(op, write ? "write" : "read", a, write ? op->a : value, faults);
     }
 }
