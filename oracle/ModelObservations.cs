@@ -12,6 +12,7 @@ internal sealed class ModelObservations : IEffectSink
 {
     private readonly Dictionary<ObservationKey, ModelFact> _facts = [];
     private readonly Dictionary<ObservationKey, int> _faults = [];
+    private readonly Dictionary<ObservationKey, int> _staleTlbFaults = [];
 
     public IReadOnlyDictionary<ObservationKey, ModelFact> Facts => _facts;
 
@@ -19,6 +20,9 @@ internal sealed class ModelObservations : IEffectSink
     public List<ObservationKey> Order { get; } = [];
 
     public int FaultsAt(long line, int pid, ulong page) => _faults.GetValueOrDefault(new ObservationKey(line, pid, "faults", page));
+
+    /// <summary>Of <see cref="FaultsAt"/>, the faults through a stale TLB entry whose PTE already allowed the access.</summary>
+    public int StaleTlbFaultsAt(long line, int pid, ulong page) => _staleTlbFaults.GetValueOrDefault(new ObservationKey(line, pid, "faults", page));
 
     public void Emit(in Effect effect)
     {
@@ -28,6 +32,8 @@ internal sealed class ModelObservations : IEffectSink
             case EffectKind.Fault when effect.Scope == 0:
                 var faultKey = new ObservationKey(effect.Line, effect.Pid, "faults", page);
                 _faults[faultKey] = _faults.GetValueOrDefault(faultKey) + 1;
+                if ((FaultResolution)effect.Detail == FaultResolution.Spurious)
+                    _staleTlbFaults[faultKey] = _staleTlbFaults.GetValueOrDefault(faultKey) + 1;
                 break;
             case EffectKind.Segv:
                 Add("segv", effect, page, 11, -1); // SIGSEGV

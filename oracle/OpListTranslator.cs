@@ -30,6 +30,7 @@ public static class OpListTranslator
         var fileSizes = new SortedDictionary<int, ulong>();
         var ops = new List<GuestOp>(events.Count);
         var skipped = new List<SkippedOp>();
+        var missing = new SkippedRanges();
 
         foreach (TraceEvent e in events)
         {
@@ -37,12 +38,14 @@ public static class OpListTranslator
                 processes.Add(new GuestProcess(e.Pid, Initial: true));
             if (exited.Contains(e.Pid))
                 throw new OracleTranslationException(e.Line, $"pid {e.Pid} runs an op after its exit");
-            string? reason = SkipReason(e);
+            string? reason = SkipReason(e) ?? missing.Reason(e);
             if (reason is not null)
             {
                 skipped.Add(new SkippedOp(e.Line, e.Pid, e.Op, reason));
+                missing.Skipped(e);
                 continue;
             }
+            missing.Ran(e);
             if (e.Op == OpCode.Fork)
             {
                 if (!known.Add(e.OtherPid))
@@ -74,6 +77,7 @@ public static class OpListTranslator
         OpCode.Mmap when e.Backing == Backing.File && e.Fs == FileSystem.Ext4 => "ext4 file mappings need a disk filesystem; the guest has shmem only",
         OpCode.Mmap when (e.MmapFlags & (MmapFlags.Io | MmapFlags.PfnMap)) != 0 => "VM_IO/VM_PFNMAP mappings need a driver",
         OpCode.Madvise when LinuxAdvice(e.Advice) == 0 => "no madvise advice given",
+        OpCode.Madvise when e.Advice == Advice.PageOut => "the guest has no swap device, so MADV_PAGEOUT cannot reclaim",
         OpCode.Fault => "a recorded fault has no user-space equivalent without an access",
         OpCode.Exec => "exec would replace the guest runtime",
         OpCode.UffdWp when !e.Async => "synchronous uffd-wp needs a fault-handling thread; only async=1 runs",

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using MmReplay.Ingest;
 using MmReplay.Ingest.Workloads;
+using MmReplay.Oracle;
 
 namespace MmReplay.Cli.Commands;
 
@@ -14,8 +15,9 @@ public static class GenCommand
     public static Command Create()
     {
         var defaults = new WorkloadOptions { Workload = WorkloadCatalog.CriuDump };
-        var workload = new Option<string>("--workload", "-w") { Description = "workload model: " + string.Join(", ", WorkloadCatalog.Names), Required = true };
-        workload.AcceptOnlyFromAmong([.. WorkloadCatalog.Names]);
+        string[] names = [.. WorkloadCatalog.Names, OracleRandom];
+        var workload = new Option<string>("--workload", "-w") { Description = "workload model: " + string.Join(", ", names), Required = true };
+        workload.AcceptOnlyFromAmong(names);
         var output = new Option<string>("--out", "-o") { Description = "output trace: .csv, .csv.gz, .arrow, or - for CSV on standard output", Required = true };
         var seed = new Option<int>("--seed") { Description = "seed of the one random generator (Xoshiro256**)", DefaultValueFactory = _ => 0 };
         var events = new Option<long>("--events", "-n") { Description = "body events (the teardown adds a few)", DefaultValueFactory = _ => defaults.Events };
@@ -37,6 +39,11 @@ public static class GenCommand
         command.SetAction(async (parse, cancel) =>
         {
             var to = parse.GetValue(output)!;
+            if (parse.GetValue(workload) == OracleRandom)
+            {
+                return await WriteOracleRandomAsync(parse.GetValue(seed), to, cancel);
+            }
+
             WorkloadTrace trace;
             try
             {
@@ -80,6 +87,27 @@ public static class GenCommand
             }
         });
         return command;
+    }
+
+    /// <summary>
+    /// The kernel oracle's random traces (docs/oracle.md): small processes within what a real kernel executes, for
+    /// `mmreplay oracle`. Only --seed applies; the generator fixes the rest.
+    /// </summary>
+    private const string OracleRandom = "oracle-random";
+
+    private static async Task<int> WriteOracleRandomAsync(int seed, string to, CancellationToken cancel)
+    {
+        try
+        {
+            using var trace = new EventListTrace($"gen:{OracleRandom}:seed={seed}", RandomTraceGenerator.Generate(seed));
+            await TraceConverter.WriteAsync(trace, to, 8, cancel);
+            await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"mmreplay: {trace.Count} events of {trace.Info.Path} written to {to}"));
+            return ExitCodes.Ok;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return CliErrors.Report(e, to);
+        }
     }
 
     /// <summary>"a=1,b=2.5" to (name, weight) pairs in the order given; throws ArgumentException naming --mix.</summary>

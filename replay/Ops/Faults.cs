@@ -89,16 +89,12 @@ internal static class Faults
             }
         }
 
-        if (marker)
+        if (marker && Pte.IsPresent(pte))
         {
-            if (write)
-            {
-                how = FaultResolution.UffdWp; // the first write to a protected hole: installed writable, no longer protected
-            }
-            else if (Pte.IsPresent(pte))
-            {
-                pte = (pte | Pte.UffdWp) & ~Pte.Write; // a read keeps the protection on the new PTE
-            }
+            // The new PTE keeps the marker's protection, reads and writes alike (do_anonymous_page / set_pte_range
+            // since 2bad466cc9d9, v6.4), and x86 pte_mkuffd_wp write-protects: a write faults again and is resolved
+            // as a uffd-wp fault (oracle: two faults on 6.12).
+            pte = (pte | Pte.UffdWp) & ~Pte.Write;
         }
 
         mm.MmapLock = MmapLockState.Unlocked;
