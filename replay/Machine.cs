@@ -202,6 +202,9 @@ public sealed partial class Machine
     /// <summary>Return a torn-down mm for reuse.</summary>
     internal void Bury(AddressSpace mm) => _deadMms.Push(mm);
 
+    /// <summary>The ranges the running mprotect changes (VMAs whose flags stay the same are left alone); reused per op.</summary>
+    internal List<(ulong Start, ulong End)> MprotectChanged { get; } = [];
+
     /// <summary>Scratch space for teardown (no allocation per exit).</summary>
     internal ref int[] Scratch => ref _scratch;
 

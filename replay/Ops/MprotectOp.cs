@@ -23,8 +23,14 @@ internal static class MprotectOp
         switch (c.Step)
         {
             case 0:
-                c.Step = 1;
                 mm.MmapLock = MmapLockState.Write;
+                if (!FindChanged(m, mm, e.Addr, end, e.Prot))
+                {
+                    mm.MmapLock = MmapLockState.Unlocked; // mprotect_fixup: "if (newflags == oldflags) return 0" for every VMA
+                    return false;
+                }
+
+                c.Step = 1;
                 UpdateVmas(m, mm, e.Addr, end, e.Prot);
                 Notify.Start(m, mm, e.Addr, end, CallSite.Mprotect); // change_pmd_range: MMU_NOTIFY_PROTECTION_VMA
                 c.Va = e.Addr;
@@ -61,12 +67,61 @@ internal static class MprotectOp
         }
     }
 
+    private static VmaFlags ProtFlags(Prot prot) =>
+        ((prot & Prot.Read) != 0 ? VmaFlags.Read : VmaFlags.None)
+        | ((prot & Prot.Write) != 0 ? VmaFlags.Write : VmaFlags.None)
+        | ((prot & Prot.Exec) != 0 ? VmaFlags.Exec : VmaFlags.None);
+
+    /// <summary>
+    /// Record in <see cref="Machine.MprotectChanged"/> the parts of [start, end) whose VMA flags change. mprotect_fixup
+    /// returns early for a VMA whose flags stay the same, so its PTEs keep their write bits (oracle: on 5.10 an
+    /// mprotect to the current protection would otherwise write-protect a private page). False when nothing changes.
+    /// </summary>
+    private static bool FindChanged(Machine m, AddressSpace mm, ulong start, ulong end, Prot prot)
+    {
+        var changed = m.MprotectChanged;
+        changed.Clear();
+        var set = ProtFlags(prot);
+        for (var i = mm.FirstVmaEndingAfter(start); i < mm.VmaCount && mm.VmaAt(i).Start < end; i++)
+        {
+            ref var vma = ref mm.VmaAt(i);
+            if ((vma.Flags & (VmaFlags.Read | VmaFlags.Write | VmaFlags.Exec)) == set)
+            {
+                continue;
+            }
+
+            var from = Math.Max(vma.Start, start);
+            var to = Math.Min(vma.End, end);
+            if (changed.Count > 0 && changed[^1].End == from)
+            {
+                changed[^1] = (changed[^1].Start, to);
+            }
+            else
+            {
+                changed.Add((from, to));
+            }
+        }
+
+        return changed.Count > 0;
+    }
+
+    private static bool Changed(Machine m, ulong va)
+    {
+        foreach (var (from, to) in m.MprotectChanged)
+        {
+            if (va >= from && va < to)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static void UpdateVmas(Machine m, AddressSpace mm, ulong start, ulong end, Prot prot)
     {
         mm.SplitAround(start, end, m.PageShift);
-        var set = (prot & Prot.Read) != 0 ? VmaFlags.Read : VmaFlags.None;
-        set |= (prot & Prot.Write) != 0 ? VmaFlags.Write : VmaFlags.None;
-        set |= (prot & Prot.Exec) != 0 ? VmaFlags.Exec : VmaFlags.None;
+        var set = ProtFlags(prot);
         for (var i = mm.FirstVmaEndingAfter(start); i < mm.VmaCount && mm.VmaAt(i).Start < end; i++)
         {
             ref var vma = ref mm.VmaAt(i);
@@ -88,7 +143,7 @@ internal static class MprotectOp
         {
             ref var pte = ref mm.Pte(t, va);
             var old = pte;
-            if (!Pte.IsPresent(old))
+            if (!Pte.IsPresent(old) || !Changed(m, va))
             {
                 continue;
             }
