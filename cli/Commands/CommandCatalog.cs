@@ -15,5 +15,6 @@ public static class CommandCatalog
         yield return PoliciesCommand.Create();
         yield return ValidateCommand.Create();
         yield return GenCommand.Create();
+        yield return OracleCommand.Create();
     }
 }

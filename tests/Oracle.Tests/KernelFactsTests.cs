@@ -8,6 +8,7 @@ namespace MmReplay.Oracle.Tests;
 /// kernel-semantics.md states as observed on Debian's 5.10, 6.1 and 6.12. Expected values are derived in the
 /// comments from the rule ids.
 /// </summary>
+[Collection(OracleBoots.Collection)]
 public sealed class KernelFactsTests
 {
     private const ulong A = 0x10000000;

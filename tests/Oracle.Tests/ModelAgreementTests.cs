@@ -6,6 +6,7 @@ namespace MmReplay.Oracle.Tests;
 /// The oracle's acceptance test: on each Debian kernel, every observation of the hand traces, 20 random traces and
 /// every executable scenario agrees with the model under the kernel's preset (one boot per kernel, shared).
 /// </summary>
+[Collection(OracleBoots.Collection)]
 public sealed class ModelAgreementTests
 {
     [KernelTheory]

@@ -6,6 +6,7 @@ namespace MmReplay.Oracle.Tests;
 public sealed class OpListTranslatorTests
 {
     private const ulong A = 0x10000000;
+    private const ulong P = TraceBuilder.Page;
 
     [Fact]
     public void Small_trace_becomes_the_exact_op_list()
@@ -50,7 +51,7 @@ public sealed class OpListTranslatorTests
         TraceEvent[] trace = new TraceBuilder()
             .Mmap(100, A, 1, Prot.Read | Prot.Write)                                                // 2
             .Add(new TraceEvent { Op = OpCode.DevAttach, Pid = 100 })                               // 3
-            .Add(new TraceEvent { Op = OpCode.Mmap, Pid = 100, Addr = A, Backing = Backing.File, Fs = FileSystem.Ext4 }) // 4
+            .Add(new TraceEvent { Op = OpCode.Mmap, Pid = 100, Addr = A + 0x100000, Backing = Backing.File, Fs = FileSystem.Ext4 }) // 4
             .Pin(100, A, 1, PinFlags.Fast)                                                          // 5: R/O pin
             .Add(new TraceEvent { Op = OpCode.SwapOut, Pid = 100, Addr = A })                       // 6
             .Add(new TraceEvent { Op = OpCode.UffdWp, Pid = 100, Addr = A, Enable = true })         // 7: sync
@@ -63,6 +64,30 @@ public sealed class OpListTranslatorTests
         Assert.Equal([OpCode.DevAttach, OpCode.Mmap, OpCode.Pin, OpCode.SwapOut, OpCode.UffdWp], list.Skipped.Select(s => s.Op));
         Assert.Equal(["mmap", "uffd_wp"], list.Ops.Select(o => o.Name));
         Assert.Equal(new GuestOp(8, 100, "uffd_wp", A, 4096, 1, 1), list.Ops[1]);
+    }
+
+    [Fact]
+    public void Ops_on_a_skipped_mapping_or_pin_are_skipped_naming_the_line_they_depend_on()
+    {
+        const ulong B = A + 0x100000;
+        TraceEvent[] trace = new TraceBuilder()
+            .Add(new TraceEvent { Op = OpCode.Mmap, Pid = 100, Addr = B, Len = 2 * P, Prot = Prot.Read | Prot.Write, Backing = Backing.File, Fs = FileSystem.Ext4 }) // 2: skipped
+            .Mmap(100, A, 1, Prot.Read | Prot.Write)                                                // 3
+            .Pin(100, A, 1, PinFlags.LongTerm)                                                      // 4: R/O pin, skipped
+            .Fork(100, 200)                                                                         // 5
+            .Write(200, B + P)                                                                      // 6: the child inherited the skipped mapping
+            .DmaRead(100, A)                                                                        // 7: no pin
+            .Write(100, A)                                                                          // 8: runs
+            .Mmap(100, B, 1, Prot.Read | Prot.Write)                                                // 9: replaces the skipped mapping's first page
+            .Write(100, B)                                                                          // 10: runs
+            .Build();
+
+        OpList list = OpListTranslator.Translate(trace);
+
+        Assert.Equal([2L, 4, 6, 7], list.Skipped.Select(s => s.Line));
+        Assert.Equal("its mapping (line 2) was skipped", list.Skipped[2].Reason);
+        Assert.Equal("its pin (line 4) was skipped", list.Skipped[3].Reason);
+        Assert.Equal([3L, 5, 8, 9, 10], list.Ops.Select(o => o.Line));
     }
 
     [Fact]

@@ -11,6 +11,9 @@ internal static class OracleBoots
 {
     public const int RandomTraces = 20;
 
+    /// <summary>The test collection of every class that boots: one boot at a time, so two never share the two CPUs.</summary>
+    public const string Collection = "kernel boots";
+
     private static readonly ConcurrentDictionary<string, Lazy<Task<Boot>>> Cache = new();
 
     public static Task<Boot> Get(string series) => Cache.GetOrAdd(series, s => new Lazy<Task<Boot>>(() => BootAsync(s))).Value;

@@ -509,8 +509,8 @@ static void do_unpin(const struct op *op)
     p->ring = -1;
 }
 
-/* One fixed read or write between the pinned buffer and the scratch file at offset 0. */
-static long ring_io(struct pin *p, int opcode, uint64_t addr, uint64_t len)
+/* Submit one fixed read or write between the pinned buffer and the scratch file at offset 0. */
+static long ring_submit(struct pin *p, int opcode, uint64_t addr, uint64_t len)
 {
     unsigned tail = *p->sq_tail, index = tail & *p->sq_mask;
     struct io_uring_sqe *sqe = &p->sqes[index];
@@ -527,13 +527,34 @@ static long ring_io(struct pin *p, int opcode, uint64_t addr, uint64_t len)
     do
         entered = syscall(SYS_io_uring_enter, p->ring, 1, 1, IORING_ENTER_GETEVENTS, NULL, 0);
     while (entered < 0 && errno == EINTR);
-    if (entered < 0)
-        return -errno;
+    return entered < 0 ? -errno : 0;
+}
+
+/* The completion of the one request in flight: waits until it is posted (a wait may end early on a signal). */
+static long ring_complete(struct pin *p)
+{
     unsigned head = *p->cq_head;
-    if (head == __atomic_load_n(p->cq_tail, __ATOMIC_ACQUIRE))
-        return -EAGAIN;
+    while (head == __atomic_load_n(p->cq_tail, __ATOMIC_ACQUIRE)) {
+        if (syscall(SYS_io_uring_enter, p->ring, 0, 1, IORING_ENTER_GETEVENTS, NULL, 0) < 0 && errno != EINTR)
+            return -errno;
+    }
     long res = p->cqes[head & *p->cq_mask].res;
     __atomic_store_n(p->cq_head, head + 1, __ATOMIC_RELEASE);
+    return res;
+}
+
+/*
+ * One fixed read or write, waited for. A request can complete with -EAGAIN when the machine is busy (seen on 6.12
+ * under load); the device would retry, so the runtime does too, a bounded number of times.
+ */
+static long ring_io(struct pin *p, int opcode, uint64_t addr, uint64_t len)
+{
+    long res = -EAGAIN;
+    for (int attempt = 0; attempt < 100 && res == -EAGAIN; attempt++) {
+        res = ring_submit(p, opcode, addr, len);
+        if (res == 0)
+            res = ring_complete(p);
+    }
     return res;
 }
 
