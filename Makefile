@@ -7,7 +7,7 @@ INTEROP := tools/arrow-interop
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: all setup build run test bench clean
+.PHONY: all setup build run test bench clean oracle-full
 
 all: build
 
@@ -38,6 +38,10 @@ run: build
 
 test: setup
 	tools/run-tests.sh
+
+# The long oracle run: 200 random traces + every executable scenario on each of 5.10, 6.1, 6.12 (docs/oracle.md).
+oracle-full: setup
+	ORACLE_RANDOM_TRACES=200 CI=true $(DOTNET) test tests/Oracle.Tests/Oracle.Tests.csproj --filter "FullyQualifiedName~ModelAgreementTests"
 
 bench: build
 	$(DOTNET) run -c $(CONFIG) --no-build --project bench -- all

@@ -91,11 +91,19 @@ internal static class KernelPresets
         Add("linux-6.19", v6_19);
         Add("latest", v6_19);
 
-        // Debian 5.10.223: 9348b73c2e1b backported (observed: a pinned page keeps bit 55 across clear_refs 4);
-        // the clear_refs flush fix assumed backported through 5.10.y stable [M].
+        // Debian 5.10.223 (linux-image-5.10.0-32-amd64), knob by knob from its changelog.Debian.gz:
+        //  ClearRefsSkipPinned: "mm: don't play games with pinned pages in clear_page_refs" (9348b73c2e1b) is listed,
+        //    and the oracle observed it (a pinned page keeps bit 55 and its write bit across clear_refs 4).
+        //  ClearRefsFlushRegression off: "mm: proc: Invalidate TLB after clearing soft-dirty page state" is listed.
+        //  ClearRefsEra stays B: "mm: fix clear_refs_write locking" is listed, but era C is the v5.11 mmap_read_lock
+        //    rework, whose observable effects (no VMA flag writes under the read lock) the oracle cannot see.
+        //  Everything else as linux-5.10; the oracle agrees on 20 random traces + every executable scenario.
         Add("debian-5.10.223", v5_9 with { ClearRefsSkipPinned = true, ClearRefsFlushRegression = false });
-        // Debian 6.1.y: d74943a2f3cd (FOLL_HONOR_NUMA_FAULT) is in 6.1.y stable [V: cherry-pick mail].
+        // Debian 6.1.192: d74943a2f3cd (FOLL_HONOR_NUMA_FAULT) is in 6.1.y stable [V: cherry-pick mail; not in the
+        // changelog, which lists stable releases by number only]. The oracle cannot force NUMA hints, so it neither
+        // confirms nor refutes this knob; all other knobs are linux-6.1's and agree with the oracle.
         Add("debian-6.1", v6_1 with { GupProtnone = GupProtnone.HonorNumaFault });
+        // Debian 6.12.107: linux-6.12 unchanged (no mainline knob changed between v6.6 and v6.12; oracle agrees).
         Add("debian-6.12", v6_6);
         return [.. list];
     }

@@ -9,7 +9,8 @@ namespace MmReplay.Oracle.Tests;
 /// </summary>
 internal static class OracleBoots
 {
-    public const int RandomTraces = 20;
+    /// <summary>Random traces per boot: 20 in `make test`, more with ORACLE_RANDOM_TRACES (`make oracle-full`: 200).</summary>
+    public static readonly int RandomTraces = int.TryParse(Environment.GetEnvironmentVariable("ORACLE_RANDOM_TRACES"), out int n) && n > 0 ? n : 20;
 
     /// <summary>The test collection of every class that boots: one boot at a time, so two never share the two CPUs.</summary>
     public const string Collection = "kernel boots";

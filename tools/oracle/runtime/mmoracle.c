@@ -712,6 +712,15 @@ static void run_from(int index)
                 settle();
             }
         } else if (op->code == OP_EXIT) {
+            /* Tear the trace's memory down before the next op runs: _exit after passing the token would race with it
+             * (seen on a loaded host: the parent's pagemap still counted the dying child's mappings, bit 56 clear). */
+            for (int i = 0; i < pin_count; i++)
+                if (pins[i].ring >= 0) {
+                    ring_register(pins[i].ring, IORING_UNREGISTER_BUFFERS, NULL, 0);
+                    close(pins[i].ring);
+                }
+            for (int i = 0; i < region_count; i++)
+                munmap((void *)(uintptr_t)regions[i].start, regions[i].end - regions[i].start);
             pass_token(index + 1);
             _exit(0);
         } else {
