@@ -10,7 +10,16 @@ public static class OracleSession
         OracleRunOptions? options = null, OracleEnvironment? environment = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(traces);
-        OracleRunResult run = await OracleRunner.RunAsync(traces, kernel, options, environment, ct).ConfigureAwait(false);
+        OracleRunResult run;
+        try
+        {
+            run = await OracleRunner.RunAsync(traces, kernel, options, environment, ct).ConfigureAwait(false);
+        }
+        catch (FormatException)
+        {
+            // A damaged line on the results port (the transport loss described below): boot once more, once.
+            run = await OracleRunner.RunAsync(traces, kernel, options, environment, ct).ConfigureAwait(false);
+        }
         run = await RerunUnfinishedAsync(traces, run, kernel, options, environment, ct).ConfigureAwait(false);
         policy ??= KernelPolicy.Preset(OraclePolicies.PresetFor(kernel, run.KernelRelease));
         return new OracleReport(run, policy, Compare(traces, run, policy));

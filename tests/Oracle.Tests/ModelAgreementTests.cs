@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using MmReplay.Oracle;
 
 namespace MmReplay.Oracle.Tests;
@@ -7,7 +8,7 @@ namespace MmReplay.Oracle.Tests;
 /// every executable scenario agrees with the model under the kernel's preset (one boot per kernel, shared).
 /// </summary>
 [Collection(OracleBoots.Collection)]
-public sealed class ModelAgreementTests
+public sealed class ModelAgreementTests(ITestOutputHelper output)
 {
     [KernelTheory]
     [InlineData("5.10")]
@@ -20,6 +21,8 @@ public sealed class ModelAgreementTests
         Assert.True(boot.Traces.Count >= OracleBoots.RandomTraces + 20, $"only {boot.Traces.Count} traces ran");
         Assert.True(report.Observations > 1000, $"only {report.Observations} observations compared");
         IReadOnlyList<OracleRow> disagreements = report.Disagreements;
+        output.WriteLine($"linux-{series} ({report.Run.KernelRelease}) vs {report.Policy.Name}: {boot.Traces.Count} traces, " +
+            $"{report.Observations} observations, {report.Agreements} agree, {report.Rows.Count - report.Observations} ops skipped, boot {report.Run.Elapsed.TotalSeconds:F0} s");
         Assert.True(disagreements.Count == 0,
             $"linux-{series} ({report.Run.KernelRelease}) vs {report.Policy.Name}: {disagreements.Count} of {report.Observations} observations disagree:\n" +
             string.Join('\n', disagreements.Take(60)));
