@@ -18,11 +18,12 @@ public sealed class TlbFlushAnalyzer : IAnalyzer
     private readonly TableWriter _events;
     private readonly TableWriter _summary;
     // The event table's builders, typed once: a row is thirteen plain appends.
-    private readonly PrimitiveColumnBuilder<long> _line, _pages, _flushId;
-    private readonly PrimitiveColumnBuilder<int> _pid, _cpu, _initiator;
+    private readonly EventColumns _event;
+    private readonly PrimitiveColumnBuilder<long> _pages, _flushId;
+    private readonly PrimitiveColumnBuilder<int> _initiator;
     private readonly PrimitiveColumnBuilder<sbyte> _reasonCode;
     private readonly PrimitiveColumnBuilder<ulong> _start, _end, _targets;
-    private readonly DictionaryColumnBuilder _op, _reason, _scope;
+    private readonly DictionaryColumnBuilder _reason, _scope;
     private readonly long[,] _byOpReason = new long[256, ReasonCount];
     private readonly long[] _logical = new long[256];
     private readonly long[] _full = new long[256];
@@ -46,10 +47,7 @@ public sealed class TlbFlushAnalyzer : IAnalyzer
         _events = new TableWriter(run, TlbFlushSchemas.Events);
         _summary = new TableWriter(run, TlbFlushSchemas.Summary);
         var w = _events.Arrow;
-        _line = w.Int64(_events.Column("line"));
-        _op = w.Dictionary(_events.Column("op"));
-        _pid = w.Int32(_events.Column("pid"));
-        _cpu = w.Int32(_events.Column("cpu"));
+        _event = new EventColumns(_events);
         _initiator = w.Int32(_events.Column("initiator_cpu"));
         _reason = w.Dictionary(_events.Column("reason"));
         _reasonCode = w.Int8(_events.Column("reason_code"));
@@ -149,10 +147,7 @@ public sealed class TlbFlushAnalyzer : IAnalyzer
                 break;
         }
 
-        _line.Append(e.Line);
-        _op.Append(Vocabulary.Op(e.Op));
-        _pid.Append(e.Pid);
-        _cpu.Append(e.Cpu);
+        _event.Append(in e);
         _initiator.Append(initiator);
         _reason.Append((int)reason);
         _reasonCode.Append((sbyte)reason);
