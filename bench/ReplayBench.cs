@@ -9,16 +9,19 @@ using MmReplay.Replay.Engine;
 namespace MmReplay.Bench;
 
 /// <summary>
-/// `replay`: a 10 M event generated trace through Machine.Apply under one preset, first into a counting sink
-/// (the model alone), then into effect batches observed by the TLB-flush analyzer. Events are generated in
-/// batches of 4096 outside the timed region; only Apply (and the analyzer) is timed. Reports events/s, CPU
-/// seconds, and the bytes allocated on the replay thread once the machine's tables have grown (after the first
-/// quarter of the events; frames peak just past 64 K when fork and COW overlap): nothing per event.
+/// `replay`: a 10 M event generated trace (<see cref="ReplayWorkload"/>) through Machine.Apply under one preset,
+/// first into a counting sink (the model alone), then into effect batches observed by the TLB-flush analyzer,
+/// on the representative mix (time slices of ~256 events per CPU) and on the old stress mix (a context switch
+/// every other event). Events are generated in batches of 4096 outside the timed region; only Apply (and the
+/// analyzer) is timed. Reports events/s, CPU seconds, and the bytes allocated on the replay thread once the
+/// machine's tables have grown (after the first quarter of the events; frames peak just past 64 K when fork and
+/// COW overlap): nothing per event.
 /// </summary>
 public sealed class ReplayBench : IBenchSuite
 {
     private const long Events = 10_000_000;
     private const int BatchSize = 4096;
+    private const int SliceEvents = 256;
 
     public string Name => "replay";
 
@@ -27,22 +30,33 @@ public sealed class ReplayBench : IBenchSuite
     public Task<IReadOnlyList<string>> RunAsync(string work, CancellationToken cancel)
     {
         var policy = KernelPolicy.Preset("latest");
-        var lines = new List<string>();
-        Measure(policy, 1_000_000, new CountingSink(), null); // warm-up (JIT)
+        var lines = new List<string>
+        {
+            "workload: 4 processes x 64 MiB anon, uniformly random pages; per million events ~600 K loads, ~400 K stores,",
+            "  1000 pagemaps (16 pages), 100 mprotect RO/RW pairs (16 pages), 100 MADV_DONTNEED (8 pages), 10 clear_refs 4,",
+            "  2 fork+exit; 2 CPUs. representative = a CPU switches process with p = 1/256 per event (time slices);",
+            "  stress = the process is drawn anew per event (a task switch every other event: 0.5 tlb_flush rows per event).",
+            "  cpu_seconds: process CPU time over the timed sections (the machine is shared: wall time varies with the load).",
+        };
+        Measure(policy, 1_000_000, SliceEvents, new CountingSink(), null); // warm-up (JIT)
 
         var counting = new CountingSink();
-        var (wall, cpu, bytes) = Measure(policy, Events, counting, null);
+        var (wall, cpu, bytes) = Measure(policy, Events, SliceEvents, counting, null);
         lines.Add(Line("counting sink", wall, cpu, bytes, counting.ByKind.Sum()));
+        lines.Add("  effects by kind: " + string.Join(' ', Enumerable.Range(0, counting.ByKind.Length)
+            .Where(k => counting.ByKind[k] > 0)
+            .Select(k => string.Create(CultureInfo.InvariantCulture, $"{(EffectKind)k}={counting.ByKind[k]}"))));
 
         var dir = Path.Combine(work, "replay-bench");
         Directory.CreateDirectory(dir);
-        using (var analyzer = new TlbFlushAnalyzer(new RunContext("generated", policy.Name, 42, dir)))
+        foreach (var (what, slice) in new[] { ("tlb-flush analyzer", SliceEvents), ("tlb-flush, stress", 1) })
         {
+            using var analyzer = new TlbFlushAnalyzer(new RunContext("generated", policy.Name, 42, dir));
             var batch = new EffectBatch();
-            var (awall, acpu, abytes) = Measure(policy, Events, batch, analyzer);
+            var (awall, acpu, abytes) = Measure(policy, Events, slice, batch, analyzer);
             analyzer.Complete();
             batch.Return();
-            lines.Add(Line("tlb-flush analyzer", awall, acpu, abytes, -1));
+            lines.Add(Line(what, awall, acpu, abytes, -1) + string.Create(CultureInfo.InvariantCulture, $" flush_rows={analyzer.Metrics[1].Value:F0}"));
         }
 
         lines.Add(string.Create(CultureInfo.InvariantCulture, $"load average after measuring: {File.ReadAllText("/proc/loadavg").Trim()} (2 cores shared with other builds)"));
@@ -50,10 +64,10 @@ public sealed class ReplayBench : IBenchSuite
     }
 
     /// <summary>Replay <paramref name="events"/> generated events; time and count allocations of Apply only.</summary>
-    private static (double Wall, double Cpu, long Bytes) Measure(KernelPolicy policy, long events, IEffectSink sink, TlbFlushAnalyzer? analyzer)
+    private static (double Wall, double Cpu, long Bytes) Measure(KernelPolicy policy, long events, int slice, IEffectSink sink, TlbFlushAnalyzer? analyzer)
     {
         var machine = new Machine(policy, new MachineConfig());
-        var workload = new ReplayWorkload(events, seed: 42);
+        var workload = new ReplayWorkload(events, seed: 42, slice);
         var buffer = new TraceEvent[BatchSize];
         var batch = sink as EffectBatch;
         long ticks = 0;

@@ -4,10 +4,14 @@ namespace MmReplay.Bench;
 
 /// <summary>
 /// A seeded synthetic trace for the replay benchmark, generated batch by batch (as ingest delivers batches):
-/// each process maps a 64 MiB anon region, then come mostly single-page loads and stores at random pages
-/// (40% stores) mixed with the ops that cost more (per million events: ~1000 pagemaps of 16 pages, 100
-/// mprotect RO/RW pairs, 100 MADV_DONTNEEDs of 8 pages, 10 clear_refs 4, 2 forks with the child's exit), and
-/// the regions are unmapped at the end.
+/// each of 4 processes maps a 64 MiB anon region, then come mostly single-page loads and stores at uniformly
+/// random pages of the running process's region (40% stores) mixed with the ops that cost more (per million
+/// events: ~1000 pagemaps of 16 pages, 100 mprotect RO/RW pairs of 16 pages, 100 MADV_DONTNEEDs of 8 pages,
+/// 10 clear_refs 4, 2 forks with the child's exit), and the regions are unmapped at the end.
+/// Scheduling: 2 CPUs, processes 0 and 2 on CPU 0, 1 and 3 on CPU 1; each event comes from a random CPU (the
+/// per-CPU streams interleave) and a CPU switches to its other process with probability 1 / sliceEvents per
+/// event (a time slice). sliceEvents = 1 is the old stress mix: the process is drawn anew for every event, so
+/// every other event is a context switch (a tlb_flush "task switch" row).
 /// </summary>
 public sealed class ReplayWorkload
 {
@@ -17,14 +21,19 @@ public sealed class ReplayWorkload
 
     private readonly Random _rng;
     private readonly long _total;
+    private readonly int _sliceEvents;
+    /// <summary>The process each CPU runs (index = CPU).</summary>
+    private readonly int[] _running = [0, 1];
     private long _emitted;
     private TraceEvent _pending;
     private bool _hasPending;
 
-    public ReplayWorkload(long total, int seed)
+    public ReplayWorkload(long total, int seed, int sliceEvents)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(sliceEvents, 1);
         _total = total;
         _rng = new Random(seed);
+        _sliceEvents = sliceEvents;
     }
 
     /// <summary>Fill <paramref name="batch"/>; returns how many events were written (0 at the end).</summary>
@@ -61,7 +70,7 @@ public sealed class ReplayWorkload
             return new TraceEvent { Op = OpCode.Munmap, Pid = Pid(p1), Tid = Pid(p1), Cpu = p1 % 2, Addr = Region(p1), Len = RegionPages * 4096, Line = line };
         }
 
-        var p = _rng.Next(Processes);
+        var p = NextProcess();
         var page = (ulong)_rng.Next((int)RegionPages);
         var e = new TraceEvent { Pid = Pid(p), Tid = Pid(p), Cpu = p % 2, Line = line, Len = 4096, Addr = Region(p) + (page * 4096) };
         var dice = _rng.Next(1_000_000);
@@ -106,6 +115,22 @@ public sealed class ReplayWorkload
         }
 
         return e;
+    }
+
+    private int NextProcess()
+    {
+        if (_sliceEvents == 1)
+        {
+            return _rng.Next(Processes);
+        }
+
+        var cpu = _rng.Next(2);
+        if (_rng.Next(_sliceEvents) == 0)
+        {
+            _running[cpu] ^= 2; // the CPU's other process
+        }
+
+        return _running[cpu];
     }
 
     private static int Pid(int p) => 100 + p;

@@ -22,8 +22,8 @@ public sealed partial class Machine
     private int _nextAnonVma = 1;
     private readonly Stack<AddressSpace> _deadMms = new();
     private int[] _scratch = new int[64];
-    private int _cachedPid;
-    private AddressSpace? _cachedMm;
+    /// <summary>Recently used pid -> mm, direct-mapped by pid: a trace's processes take turns on the CPUs.</summary>
+    private readonly MmCacheEntry[] _mmCache = new MmCacheEntry[64];
     private readonly ulong _softDirtyBit;
 
     public Machine(KernelPolicy policy, MachineConfig config)
@@ -97,6 +97,15 @@ public sealed partial class Machine
     /// <summary>Replay one event: every step of its op back to back.</summary>
     public void Apply(in TraceEvent e, IEffectSink sink)
     {
+        if (e.Op is OpCode.Read or OpCode.Write)
+        {
+            // The hot path (most of any trace): the same steps back to back, without copying the event into a cursor.
+            Enter(in e, sink);
+            Start(in e);
+            AccessOp.Run(this, in e);
+            return;
+        }
+
         if (SupportOf(e.Op) != OpSupport.Applied)
         {
             return;
@@ -114,22 +123,10 @@ public sealed partial class Machine
     /// </summary>
     public bool Step(ref OpCursor cursor, IEffectSink sink)
     {
-        ArgumentNullException.ThrowIfNull(sink);
-        _sink = sink;
-        Current.Line = cursor.Event.Line;
-        Current.Pid = cursor.Event.Pid;
-        Current.Cpu = cursor.Event.Cpu;
-        Current.Op = cursor.Event.Op;
-        Current.TimeNs = cursor.Event.TimeNs;
-        Frames.Clock = cursor.Event.Line;
+        Enter(in cursor.Event, sink);
         if (cursor.Step == 0)
         {
-            if (cursor.Event.Cpu < 0 || cursor.Event.Cpu >= Config.Cpus)
-            {
-                throw new ArgumentOutOfRangeException(nameof(cursor), $"line {cursor.Event.Line}: cpu {cursor.Event.Cpu} outside the machine's {Config.Cpus} CPUs");
-            }
-
-            SwitchTo(cursor.Event.Cpu, MmOf(cursor.Event.Pid));
+            Start(in cursor.Event);
         }
 
         return cursor.Event.Op switch
@@ -160,14 +157,43 @@ public sealed partial class Machine
         };
     }
 
+    /// <summary>Every step: the event effects are attributed to, and the sink they go to.</summary>
+    private void Enter(in TraceEvent e, IEffectSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        if (!ReferenceEquals(_sink, sink))
+        {
+            _sink = sink; // storing a reference costs a GC write barrier: only when the sink changes
+        }
+
+        Current.Line = e.Line;
+        Current.Pid = e.Pid;
+        Current.Cpu = e.Cpu;
+        Current.Op = e.Op;
+        Current.TimeNs = e.TimeNs;
+        Frames.Clock = e.Line;
+    }
+
+    /// <summary>An op's first step: its task runs on its CPU (switch_mm when another mm was loaded there).</summary>
+    private void Start(in TraceEvent e)
+    {
+        if (e.Cpu < 0 || e.Cpu >= Config.Cpus)
+        {
+            throw new ArgumentOutOfRangeException(nameof(e), $"line {e.Line}: cpu {e.Cpu} outside the machine's {Config.Cpus} CPUs");
+        }
+
+        SwitchTo(e.Cpu, MmOf(e.Pid));
+    }
+
     // ---- processes ----
 
     /// <summary>The mm of a pid, created empty on first sight (a process the trace did not see start).</summary>
     internal AddressSpace MmOf(int pid)
     {
-        if (pid == _cachedPid && _cachedMm is not null)
+        ref var cached = ref _mmCache[pid & (_mmCache.Length - 1)];
+        if (cached.Pid == pid && cached.Mm is { } hit)
         {
-            return _cachedMm;
+            return hit;
         }
 
         if (!_byPid.TryGetValue(pid, out var mm))
@@ -177,8 +203,7 @@ public sealed partial class Machine
             _byPid[pid] = mm;
         }
 
-        _cachedPid = pid;
-        _cachedMm = mm;
+        cached = new MmCacheEntry(pid, mm);
         return mm;
     }
 
@@ -216,13 +241,13 @@ public sealed partial class Machine
     {
         mm.Pid = pid;
         _byPid[pid] = mm;
-        _cachedMm = null;
+        Array.Clear(_mmCache);
     }
 
     internal void Detach(int pid)
     {
         _byPid.Remove(pid);
-        _cachedMm = null;
+        Array.Clear(_mmCache);
     }
 
     internal int NewSyntheticFile() => _nextSyntheticFile--;
@@ -275,6 +300,8 @@ public sealed partial class Machine
     }
 
     internal bool TryPageCacheFrame(int fileId, ulong pgoff, out int frame) => _pageCache.TryGetValue(FileKey(fileId, pgoff), out frame);
+
+    private readonly record struct MmCacheEntry(int Pid, AddressSpace? Mm);
 
     private sealed class NullSink : IEffectSink
     {

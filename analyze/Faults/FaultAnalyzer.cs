@@ -1,5 +1,6 @@
 using MmReplay.Analyze.Runs;
 using MmReplay.Analyze.Tables;
+using MmReplay.Arrow;
 using MmReplay.Replay;
 
 namespace MmReplay.Analyze.Faults;
@@ -15,24 +16,28 @@ public sealed class FaultAnalyzer : IAnalyzer
     private const uint InstrBit = 0x10;
 
     private readonly TableWriter _faults;
-    private readonly int _line, _op, _pid, _cpu, _address, _errorCode, _access, _protection, _resolution, _frame, _gup;
+    // Builders typed once: a row is plain appends.
+    private readonly EventColumns _event;
+    private readonly PrimitiveColumnBuilder<long> _frame;
+    private readonly PrimitiveColumnBuilder<ulong> _address;
+    private readonly PrimitiveColumnBuilder<uint> _errorCode;
+    private readonly DictionaryColumnBuilder _access, _resolution;
+    private readonly BoolColumnBuilder _protection, _gup;
     private readonly long[] _byResolution = new long[Vocabulary.FaultResolutions.Count];
     private long _total, _writes;
 
     public FaultAnalyzer(RunContext run)
     {
         _faults = new TableWriter(run, FaultSchemas.Faults);
-        _line = _faults.Column("line");
-        _op = _faults.Column("op");
-        _pid = _faults.Column("pid");
-        _cpu = _faults.Column("cpu");
-        _address = _faults.Column("address");
-        _errorCode = _faults.Column("error_code");
-        _access = _faults.Column("access");
-        _protection = _faults.Column("protection");
-        _resolution = _faults.Column("resolution");
-        _frame = _faults.Column("frame");
-        _gup = _faults.Column("gup");
+        var w = _faults.Arrow;
+        _event = new EventColumns(_faults);
+        _address = w.UInt64(_faults.Column("address"));
+        _errorCode = w.UInt32(_faults.Column("error_code"));
+        _access = w.Dictionary(_faults.Column("access"));
+        _protection = w.Bool(_faults.Column("protection"));
+        _resolution = w.Dictionary(_faults.Column("resolution"));
+        _frame = w.Int64(_faults.Column("frame"));
+        _gup = w.Bool(_faults.Column("gup"));
     }
 
     public static FaultAccess AccessOf(uint errorCode) =>
@@ -81,18 +86,14 @@ public sealed class FaultAnalyzer : IAnalyzer
         _writes += access == FaultAccess.Write ? 1 : 0;
         _byResolution[resolution]++;
 
-        var w = _faults.Arrow;
-        w.Int64(_line).Append(e.Line);
-        w.Dictionary(_op).Append(Vocabulary.Op(e.Op));
-        w.Int32(_pid).Append(e.Pid);
-        w.Int32(_cpu).Append(e.Cpu);
-        w.UInt64(_address).Append(e.Addr);
-        w.UInt32(_errorCode).Append(e.Code);
-        w.Dictionary(_access).Append((int)access);
-        w.Bool(_protection).Append((e.Code & ProtBit) != 0);
-        w.Dictionary(_resolution).Append(resolution);
-        w.Int64(_frame).Append((long)e.Aux);
-        w.Bool(_gup).Append(gup);
+        _event.Append(in e);
+        _address.Append(e.Addr);
+        _errorCode.Append(e.Code);
+        _access.Append((int)access);
+        _protection.Append((e.Code & ProtBit) != 0);
+        _resolution.Append(resolution);
+        _frame.Append((long)e.Aux);
+        _gup.Append(gup);
         _faults.EndRow();
     }
 }

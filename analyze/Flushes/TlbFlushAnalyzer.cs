@@ -1,4 +1,5 @@
 using MmReplay.Analyze.Runs;
+using MmReplay.Arrow;
 using MmReplay.Analyze.Tables;
 using MmReplay.Ingest;
 using MmReplay.Replay;
@@ -16,7 +17,13 @@ public sealed class TlbFlushAnalyzer : IAnalyzer
 
     private readonly TableWriter _events;
     private readonly TableWriter _summary;
-    private readonly int _line, _op, _pid, _cpu, _initiator, _reason, _reasonCode, _pages, _scope, _start, _end, _targets, _flushId;
+    // The event table's builders, typed once: a row is thirteen plain appends.
+    private readonly EventColumns _event;
+    private readonly PrimitiveColumnBuilder<long> _pages, _flushId;
+    private readonly PrimitiveColumnBuilder<int> _initiator;
+    private readonly PrimitiveColumnBuilder<sbyte> _reasonCode;
+    private readonly PrimitiveColumnBuilder<ulong> _start, _end, _targets;
+    private readonly DictionaryColumnBuilder _reason, _scope;
     private readonly long[,] _byOpReason = new long[256, ReasonCount];
     private readonly long[] _logical = new long[256];
     private readonly long[] _full = new long[256];
@@ -39,19 +46,17 @@ public sealed class TlbFlushAnalyzer : IAnalyzer
         _costs = run.Costs;
         _events = new TableWriter(run, TlbFlushSchemas.Events);
         _summary = new TableWriter(run, TlbFlushSchemas.Summary);
-        _line = _events.Column("line");
-        _op = _events.Column("op");
-        _pid = _events.Column("pid");
-        _cpu = _events.Column("cpu");
-        _initiator = _events.Column("initiator_cpu");
-        _reason = _events.Column("reason");
-        _reasonCode = _events.Column("reason_code");
-        _pages = _events.Column("pages");
-        _scope = _events.Column("scope");
-        _start = _events.Column("start");
-        _end = _events.Column("end");
-        _targets = _events.Column("target_cpus");
-        _flushId = _events.Column("flush_id");
+        var w = _events.Arrow;
+        _event = new EventColumns(_events);
+        _initiator = w.Int32(_events.Column("initiator_cpu"));
+        _reason = w.Dictionary(_events.Column("reason"));
+        _reasonCode = w.Int8(_events.Column("reason_code"));
+        _pages = w.Int64(_events.Column("pages"));
+        _scope = w.Dictionary(_events.Column("scope"));
+        _start = w.UInt64(_events.Column("start"));
+        _end = w.UInt64(_events.Column("end"));
+        _targets = w.UInt64(_events.Column("target_cpus"));
+        _flushId = w.Int64(_events.Column("flush_id"));
     }
 
     public void Observe(ReadOnlySpan<Effect> effects)
@@ -142,20 +147,16 @@ public sealed class TlbFlushAnalyzer : IAnalyzer
                 break;
         }
 
-        var w = _events.Arrow;
-        w.Int64(_line).Append(e.Line);
-        w.Dictionary(_op).Append(Vocabulary.Op(e.Op));
-        w.Int32(_pid).Append(e.Pid);
-        w.Int32(_cpu).Append(e.Cpu);
-        w.Int32(_initiator).Append(initiator);
-        w.Dictionary(_reason).Append((int)reason);
-        w.Int8(_reasonCode).Append((sbyte)reason);
-        w.Int64(_pages).Append(e.Count);
-        w.Dictionary(_scope).Append(Vocabulary.Scope(e.Scope));
-        w.UInt64(_start).Append(e.Addr);
-        w.UInt64(_end).Append(e.End);
-        w.UInt64(_targets).Append(e.Cpus);
-        w.Int64(_flushId).Append(flushId);
+        _event.Append(in e);
+        _initiator.Append(initiator);
+        _reason.Append((int)reason);
+        _reasonCode.Append((sbyte)reason);
+        _pages.Append(e.Count);
+        _scope.Append(Vocabulary.Scope(e.Scope));
+        _start.Append(e.Addr);
+        _end.Append(e.End);
+        _targets.Append(e.Cpus);
+        _flushId.Append(flushId);
         _events.EndRow();
     }
 

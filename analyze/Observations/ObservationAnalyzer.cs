@@ -1,5 +1,6 @@
 using MmReplay.Analyze.Runs;
 using MmReplay.Analyze.Tables;
+using MmReplay.Arrow;
 using MmReplay.Replay;
 
 namespace MmReplay.Analyze.Observations;
@@ -8,27 +9,29 @@ namespace MmReplay.Analyze.Observations;
 public sealed class ObservationAnalyzer : IAnalyzer
 {
     private readonly TableWriter _table;
-    private readonly int _line, _op, _pid, _cpu, _address, _kind, _value, _frame;
-    private readonly int _present, _swapped, _fileShared, _uffdWp, _exclusive, _softDirty, _pfn;
+    // Builders typed once: a row is plain appends.
+    private readonly EventColumns _event;
+    private readonly PrimitiveColumnBuilder<long> _frame;
+    private readonly PrimitiveColumnBuilder<ulong> _address, _value, _pfn;
+    private readonly DictionaryColumnBuilder _kind;
+    private readonly BoolColumnBuilder _present, _swapped, _fileShared, _uffdWp, _exclusive, _softDirty;
 
     public ObservationAnalyzer(RunContext run)
     {
         _table = new TableWriter(run, ObservationSchemas.Observations);
-        _line = _table.Column("line");
-        _op = _table.Column("op");
-        _pid = _table.Column("pid");
-        _cpu = _table.Column("cpu");
-        _address = _table.Column("address");
-        _kind = _table.Column("kind");
-        _value = _table.Column("value");
-        _frame = _table.Column("frame");
-        _present = _table.Column("present");
-        _swapped = _table.Column("swapped");
-        _fileShared = _table.Column("file_shared");
-        _uffdWp = _table.Column("uffd_wp");
-        _exclusive = _table.Column("exclusive");
-        _softDirty = _table.Column("soft_dirty");
-        _pfn = _table.Column("pfn");
+        var w = _table.Arrow;
+        _event = new EventColumns(_table);
+        _address = w.UInt64(_table.Column("address"));
+        _kind = w.Dictionary(_table.Column("kind"));
+        _value = w.UInt64(_table.Column("value"));
+        _frame = w.Int64(_table.Column("frame"));
+        _present = w.Bool(_table.Column("present"));
+        _swapped = w.Bool(_table.Column("swapped"));
+        _fileShared = w.Bool(_table.Column("file_shared"));
+        _uffdWp = w.Bool(_table.Column("uffd_wp"));
+        _exclusive = w.Bool(_table.Column("exclusive"));
+        _softDirty = w.Bool(_table.Column("soft_dirty"));
+        _pfn = w.UInt64(_table.Column("pfn"));
     }
 
     public void Observe(ReadOnlySpan<Effect> effects)
@@ -51,35 +54,31 @@ public sealed class ObservationAnalyzer : IAnalyzer
 
     private void Record(in Effect e)
     {
-        var w = _table.Arrow;
-        w.Int64(_line).Append(e.Line);
-        w.Dictionary(_op).Append(Vocabulary.Op(e.Op));
-        w.Int32(_pid).Append(e.Pid);
-        w.Int32(_cpu).Append(e.Cpu);
-        w.UInt64(_address).Append(e.Addr);
-        w.Dictionary(_kind).Append(Vocabulary.Observation(e.Detail));
-        w.UInt64(_value).Append(e.Value);
-        w.Int64(_frame).Append((long)e.Aux);
+        _event.Append(in e);
+        _address.Append(e.Addr);
+        _kind.Append(Vocabulary.Observation(e.Detail));
+        _value.Append(e.Value);
+        _frame.Append((long)e.Aux);
         if (e.Detail == (byte)ObservationKind.Pagemap)
         {
             var entry = e.Value;
-            w.Bool(_present).Append((entry & PagemapEntry.Present) != 0);
-            w.Bool(_swapped).Append((entry & PagemapEntry.Swapped) != 0);
-            w.Bool(_fileShared).Append((entry & PagemapEntry.FileShared) != 0);
-            w.Bool(_uffdWp).Append((entry & PagemapEntry.UffdWp) != 0);
-            w.Bool(_exclusive).Append((entry & PagemapEntry.Exclusive) != 0);
-            w.Bool(_softDirty).Append((entry & PagemapEntry.SoftDirty) != 0);
-            w.UInt64(_pfn).Append(entry & PagemapEntry.PfnMask);
+            _present.Append((entry & PagemapEntry.Present) != 0);
+            _swapped.Append((entry & PagemapEntry.Swapped) != 0);
+            _fileShared.Append((entry & PagemapEntry.FileShared) != 0);
+            _uffdWp.Append((entry & PagemapEntry.UffdWp) != 0);
+            _exclusive.Append((entry & PagemapEntry.Exclusive) != 0);
+            _softDirty.Append((entry & PagemapEntry.SoftDirty) != 0);
+            _pfn.Append(entry & PagemapEntry.PfnMask);
         }
         else
         {
-            w.Bool(_present).AppendNull();
-            w.Bool(_swapped).AppendNull();
-            w.Bool(_fileShared).AppendNull();
-            w.Bool(_uffdWp).AppendNull();
-            w.Bool(_exclusive).AppendNull();
-            w.Bool(_softDirty).AppendNull();
-            w.UInt64(_pfn).AppendNull();
+            _present.AppendNull();
+            _swapped.AppendNull();
+            _fileShared.AppendNull();
+            _uffdWp.AppendNull();
+            _exclusive.AppendNull();
+            _softDirty.AppendNull();
+            _pfn.AppendNull();
         }
 
         _table.EndRow();

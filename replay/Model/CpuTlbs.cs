@@ -3,7 +3,8 @@ namespace MmReplay.Replay.Model;
 /// <summary>
 /// Per-CPU TLBs: direct-mapped arrays of translations tagged by mm (like PCID), each caching the frame and the
 /// write and dirty state it was filled with, plus x86's per-CPU ASID slots (TLB_NR_DYN_ASIDS = 6) that decide
-/// whether a switch to an mm must flush (switch_mm_irqs_off).
+/// whether a switch to an mm must flush (switch_mm_irqs_off). A full flush of an mm on a CPU bumps that pair's
+/// epoch instead of scanning the array: an entry is live only while it carries its (cpu, mm)'s current epoch.
 /// </summary>
 public sealed class CpuTlbs
 {
@@ -21,6 +22,8 @@ public sealed class CpuTlbs
     private readonly int[] _asidMm;
     private readonly ulong[] _asidGen;
     private readonly int[] _nextAsid;
+    /// <summary>Flush epoch per (mm, cpu) at [mm * Cpus + cpu], grown as mm ids appear; 0 before the first flush.</summary>
+    private int[] _epochs = new int[64];
 
     public CpuTlbs(int cpus, int entriesPerCpu)
     {
@@ -94,12 +97,9 @@ public sealed class CpuTlbs
             }
         }
 
-        for (var i = 0; i < _entries.Length; i++)
+        for (var cpu = 0; cpu < Cpus; cpu++)
         {
-            if (_entries[i].Mm == mm)
-            {
-                _entries[i].Mm = 0;
-            }
+            NextEpoch(cpu, mm); // every entry of the mm dies, survivors of the DH-5 ablation included
         }
     }
 
@@ -108,7 +108,7 @@ public sealed class CpuTlbs
     {
         var i = Slot(cpu, mm, vpn);
         ref var e = ref _entries[i];
-        return e.Mm == mm && e.Vpn == vpn ? i : -1;
+        return e.Mm == mm && e.Vpn == vpn && e.Epoch == Epoch(cpu, mm) ? i : -1;
     }
 
     public int FrameAt(int slot) => _entries[slot].Frame;
@@ -123,6 +123,7 @@ public sealed class CpuTlbs
         e.Vpn = vpn;
         e.Frame = frame;
         e.Bits = bits;
+        e.Epoch = Epoch(cpu, mm);
     }
 
     public void InvalidatePage(int cpu, int mm, ulong vpn, bool keepDirtyWritable)
@@ -137,15 +138,40 @@ public sealed class CpuTlbs
     /// <summary>Drop every translation of mm on a CPU; the ablation keeps writable dirty ones (DH-5).</summary>
     public void InvalidateMm(int cpu, int mm, bool keepDirtyWritable)
     {
+        if (!keepDirtyWritable)
+        {
+            NextEpoch(cpu, mm);
+            return;
+        }
+
         var b = cpu * _perCpu;
+        var epoch = Epoch(cpu, mm);
         for (var i = b; i < b + _perCpu; i++)
         {
             ref var e = ref _entries[i];
-            if (e.Mm == mm)
+            if (e.Mm == mm && e.Epoch == epoch)
             {
                 Invalidate(ref e, keepDirtyWritable);
             }
         }
+    }
+
+    private int Epoch(int cpu, int mm)
+    {
+        var i = (mm * Cpus) + cpu;
+        return (uint)i < (uint)_epochs.Length ? _epochs[i] : 0;
+    }
+
+    /// <summary>Kill every entry of mm on a CPU. (An int epoch wraps after 2^32 flushes of one pair: an entry would have to survive them all.)</summary>
+    private void NextEpoch(int cpu, int mm)
+    {
+        var i = (mm * Cpus) + cpu;
+        if (i >= _epochs.Length)
+        {
+            Array.Resize(ref _epochs, Math.Max(_epochs.Length * 2, i + 1));
+        }
+
+        _epochs[i]++;
     }
 
     private static void Invalidate(ref Entry e, bool keepDirtyWritable)
@@ -166,6 +192,8 @@ public sealed class CpuTlbs
         public ulong Vpn;
         public int Mm;
         public int Frame;
+        /// <summary>The (cpu, mm) epoch at fill time.</summary>
+        public int Epoch;
         public byte Bits;
     }
 }

@@ -30,6 +30,23 @@ internal static class AccessOp
         return c.Va < end;
     }
 
+    /// <summary>All pages of an access back to back: what <see cref="Step"/> does over successive calls, for sequential replay.</summary>
+    public static void Run(Machine m, in TraceEvent e)
+    {
+        var mm = m.MmOf(e.Pid);
+        var write = e.Op == OpCode.Write;
+        var end = e.Addr + Math.Max(e.Len, 1);
+        var va = e.Addr & ~(m.PageSize - 1);
+        while (Touch(m, mm, va, write, e.Value))
+        {
+            va += m.PageSize;
+            if (va >= end)
+            {
+                return;
+            }
+        }
+    }
+
     /// <summary>A recorded fault: handled as the kernel would, no access after it.</summary>
     public static bool StepRecordedFault(Machine m, ref OpCursor c)
     {
