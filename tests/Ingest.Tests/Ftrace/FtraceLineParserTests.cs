@@ -236,6 +236,36 @@ public sealed class FtraceLineParserTests
         Parse(line, FtraceLineKind.Malformed, (ref _) => { }, reasonContains);
     }
 
+    /// <summary>
+    /// The digit runs at their limits: tid and cpu up to int.MaxValue (ten digits, leading zeros allowed), seconds up
+    /// to 18 digits, the fraction 1 to 9 digits scaled to ns; one past a limit makes the line malformed.
+    /// </summary>
+    [Theory]
+    [InlineData(" t-2147483647 [0000000002] ....   1.5: mmap_lock_released: mm=1", 2147483647, 2, 1_500_000_000UL)]
+    [InlineData(" t-0000000000012 [001] ....   123456789.000000001: mmap_lock_released: mm=1", 12, 1, 123_456_789_000_000_001UL)]
+    [InlineData(" t-7 [001] ....   999999999999999999: mmap_lock_released: mm=1", 7, 1, 999_999_999_999_999_999UL)]
+    [InlineData(" t-7 [001] ....   4.12345678: mmap_lock_released: mm=1", 7, 1, 4_123_456_780UL)]
+    public void Numbers_at_their_limits_are_read(string line, int tid, int cpu, ulong timeNs)
+    {
+        Parse(line, FtraceLineKind.Event, (ref r) =>
+        {
+            Assert.Equal(tid, r.Tid);
+            Assert.Equal(cpu, r.Cpu);
+            Assert.Equal(timeNs, r.TimeNs);
+        });
+    }
+
+    [Theory]
+    [InlineData(" t-2147483648 [000] ....   1.5: mmap_lock_released: mm=1", "prefix")]
+    [InlineData(" t-7 [2147483648] ....   1.5: mmap_lock_released: mm=1", "prefix")]
+    [InlineData(" t-7 [000] ....   1000000000000000000.5: mmap_lock_released: mm=1", "timestamp")]
+    [InlineData(" t-7 [000] ....   1.1234567891: mmap_lock_released: mm=1", "timestamp")]
+    [InlineData(" t-7 [000] ....   1.: mmap_lock_released: mm=1", "timestamp")]
+    public void Numbers_past_their_limits_are_malformed(string line, string reasonContains)
+    {
+        Parse(line, FtraceLineKind.Malformed, (ref _) => { }, reasonContains);
+    }
+
     [Fact]
     public void Detect_tells_the_tools_apart_and_rejects_csv()
     {
