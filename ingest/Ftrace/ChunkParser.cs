@@ -5,8 +5,10 @@ namespace MmReplay.Ingest.Ftrace;
 /// <summary>
 /// Cuts the input into blocks of whole lines and parses them on <c>parallelism</c> workers while the caller maps the
 /// earlier ones: blocks are handed out strictly in input order, so line numbers and event order are those of the
-/// file. With parallelism 1 blocks are handed out unparsed: the caller parses each line as it maps it, which saves
-/// storing and reloading the parsed fields. Memory is bounded by the blocks in flight.
+/// file. Each worker reads its block itself (reads take turns under a lock and claim the next place in the hand-off
+/// queue as they read), so the mapping thread neither copies input nor parses. With parallelism 1 blocks are handed
+/// out unparsed: the caller parses each line as it maps it, which saves storing and reloading the parsed fields.
+/// Memory is bounded by the blocks in flight.
 /// </summary>
 internal sealed class ChunkParser
 {
@@ -16,22 +18,27 @@ internal sealed class ChunkParser
     private readonly Stream _stream;
     private readonly int _parallelism;
     private readonly int _chunkBytes;
-    private readonly Queue<Task<ParsedChunk>> _inFlight = new();
+    private readonly Queue<TaskCompletionSource<ParsedChunk?>> _inFlight = new();
+    private readonly Queue<TaskCompletionSource<ParsedChunk?>> _unclaimed = new();
+    private readonly Lock _readLock = new();
+    private readonly Action _work;
     private byte[] _carry = [];
     private int _carryLength;
     private bool _eof;
+    private bool _failed;
 
     public ChunkParser(Stream stream, int parallelism, int chunkBytes)
     {
         _stream = stream;
         _chunkBytes = Math.Max(16, chunkBytes);
         _parallelism = parallelism < 1 ? Environment.ProcessorCount : parallelism;
+        _work = ReadAndParse;
     }
 
     /// <summary>Bytes of the blocks handed out so far (for progress).</summary>
     public long Position { get; private set; }
 
-    /// <summary>The next parsed block in input order; false at the end of the input.</summary>
+    /// <summary>The next block in input order (parsed when parallel); false at the end of the input.</summary>
     public bool TryNext(out ParsedChunk chunk)
     {
         if (_parallelism == 1)
@@ -40,14 +47,52 @@ internal sealed class ChunkParser
             return Handed(chunk);
         }
 
-        // Keep one more block in flight than there are workers, so a worker never waits for the reader.
-        while (_inFlight.Count <= _parallelism && ReadChunk() is { } read)
+        // Keep one more block in flight than there are workers, so a worker never waits for the mapping thread.
+        while (_inFlight.Count <= _parallelism)
         {
-            _inFlight.Enqueue(Task.Run(read.Parse));
+            var result = new TaskCompletionSource<ParsedChunk?>();
+            lock (_readLock)
+            {
+                _unclaimed.Enqueue(result);
+            }
+
+            _inFlight.Enqueue(result);
+            Task.Run(_work);
         }
 
-        chunk = _inFlight.Count > 0 ? _inFlight.Dequeue().GetAwaiter().GetResult() : null!;
+        chunk = _inFlight.Dequeue().Task.GetAwaiter().GetResult()!;
         return Handed(chunk);
+    }
+
+    /// <summary>A worker: reads the next block and claims the oldest unclaimed place in one step, then parses it.</summary>
+    private void ReadAndParse()
+    {
+        TaskCompletionSource<ParsedChunk?> result;
+        ParsedChunk? chunk;
+        lock (_readLock)
+        {
+            result = _unclaimed.Dequeue();
+            try
+            {
+                chunk = _failed ? null : ReadChunk();
+            }
+            catch (Exception e)
+            {
+                // Later places get the end of input; the mapping thread meets the error first, in order.
+                _failed = true;
+                result.SetException(e);
+                return;
+            }
+        }
+
+        try
+        {
+            result.SetResult(chunk?.Parse());
+        }
+        catch (Exception e)
+        {
+            result.SetException(e);
+        }
     }
 
     private bool Handed(ParsedChunk? chunk)

@@ -18,6 +18,7 @@ public sealed class FtraceReader
     private readonly Dictionary<int, FtraceSyscallWindow> _openWindows = [];
     private bool _flavorKnown;
     private ParsedChunk? _chunk;
+    private long _lineBase;
 
     /// <summary>
     /// A reader over <paramref name="stream"/>; <paramref name="rejects"/> receives every malformed line (file, line
@@ -82,7 +83,11 @@ public sealed class FtraceReader
             var chunk = _chunk;
             if (chunk is null || chunk.IsExhausted)
             {
-                chunk?.Release();
+                if (chunk is not null)
+                {
+                    Finish(chunk);
+                }
+
                 if (!_chunks.TryNext(out chunk))
                 {
                     _chunk = null;
@@ -90,6 +95,7 @@ public sealed class FtraceReader
                 }
 
                 _chunk = chunk;
+                _lineBase = Stats.LinesRead;
                 continue;
             }
 
@@ -102,7 +108,8 @@ public sealed class FtraceReader
                     parsed.Load(data, ref record);
                 }
 
-                ReadLine(data.Slice(parsed.Start, parsed.Length), parsed.LineKind, parsed.Reason, ref record, batch);
+                var number = _lineBase + parsed.Index + 1;
+                ReadLine(data.Slice(parsed.Start, parsed.Length), number, parsed.LineKind, parsed.Reason, ref record, batch);
             }
             else
             {
@@ -111,7 +118,7 @@ public sealed class FtraceReader
                 var line = newline < 0 ? rest : rest[..newline];
                 chunk.Offset += line.Length + 1;
                 var kind = FtraceTextReader.ParseLine(line, ref record, out var reason);
-                ReadLine(line, kind, reason, ref record, batch);
+                ReadLine(line, Stats.LinesRead + 1, kind, reason, ref record, batch);
             }
         }
 
@@ -137,10 +144,31 @@ public sealed class FtraceReader
         return (events, reader.Stats, reader.Markers);
     }
 
-    private void ReadLine(ReadOnlySpan<byte> line, FtraceLineKind kind, string reason, ref FtraceRecord record, EventBatch batch)
+    /// <summary>Accounts for a block's lines that were counted on the worker instead of kept (all its lines are read now).</summary>
+    private void Finish(ParsedChunk chunk)
+    {
+        if (chunk.IsParsed)
+        {
+            var stats = Stats;
+            stats.LinesRead = _lineBase + chunk.LineCount;
+            stats.EventLines += chunk.TalliedEvents;
+            stats.IgnoredLines += chunk.TalliedEvents;
+            stats.Ignored.Add(chunk.TalliedIgnored);
+            stats.Unknown.Add(chunk.TalliedUnknown);
+            stats.Drop(FtraceDropReasons.PrintNotMarker, chunk.TalliedPrints);
+            if (chunk.HasEvents)
+            {
+                stats.LastTimeNs = chunk.LastEventTimeNs;
+            }
+        }
+
+        chunk.Release();
+    }
+
+    private void ReadLine(ReadOnlySpan<byte> line, long number, FtraceLineKind kind, string reason, ref FtraceRecord record, EventBatch batch)
     {
         var stats = Stats;
-        var number = ++stats.LinesRead;
+        stats.LinesRead = number;
         switch (kind)
         {
             case FtraceLineKind.Event:

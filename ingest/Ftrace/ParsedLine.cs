@@ -8,6 +8,7 @@ internal struct ParsedLine
 {
     public int Start;
     public int Length;
+    public int Index;
     public FtraceLineKind LineKind;
     public string Reason;
     private int _commStart, _commLength, _nameStart, _nameLength, _bodyStart, _bodyLength, _textStart, _textLength;
@@ -20,13 +21,14 @@ internal struct ParsedLine
     private SyscallKind _syscall;
     private SyscallArgs _args;
 
-    /// <summary>Parses the line at [start, start+length) of <paramref name="chunk"/>.</summary>
-    public void Parse(ReadOnlySpan<byte> chunk, int start, int length)
+    /// <summary>Keeps the line at [start, start+length) of <paramref name="chunk"/>, the block's line number <paramref name="index"/> (from 0).</summary>
+    public void Store(ReadOnlySpan<byte> chunk, int start, int length, int index, FtraceLineKind kind, string reason, ref FtraceRecord record)
     {
         Start = start;
         Length = length;
-        var record = default(FtraceRecord);
-        LineKind = FtraceTextReader.ParseLine(chunk.Slice(start, length), ref record, out Reason);
+        Index = index;
+        LineKind = kind;
+        Reason = reason;
         if (LineKind != FtraceLineKind.Event)
         {
             return;
