@@ -10,6 +10,7 @@ internal struct ParsedLine
     public int Length;
     public int Index;
     public FtraceLineKind LineKind;
+    /// <summary>Why the line is malformed; stale (from the pooled array's last use) on other lines.</summary>
     public string Reason;
     private int _commStart, _commLength, _nameStart, _nameLength, _bodyStart, _bodyLength, _textStart, _textLength;
     private int _tid, _tgid, _cpu, _argCount, _tlbReason, _eventPid, _otherPid, _groupDead;
@@ -28,9 +29,10 @@ internal struct ParsedLine
         Length = length;
         Index = index;
         LineKind = kind;
-        Reason = reason;
         if (LineKind != FtraceLineKind.Event)
         {
+            // Only here: storing a reference costs a GC write barrier, and only malformed lines have a reason.
+            Reason = reason;
             return;
         }
 
