@@ -327,6 +327,13 @@ public static partial class FtraceTextReader
         var name = rest[..n];
         r.Name = name;
         var after = rest[n..];
+        if (!after.IsEmpty && after[0] == ':')
+        {
+            // The common shape (every event of trace-cmd, all but syscalls in tracefs) first.
+            r.Body = after[1..].TrimStart((byte)' ');
+            return ParseBody(name, ref r);
+        }
+
         if (!after.IsEmpty && after[0] == '(' && name.StartsWith("sys_"u8))
         {
             // tracefs syscall entry: sys_mmap(addr: 0, len: 0x1000, ...)
@@ -349,13 +356,7 @@ public static partial class FtraceTextReader
             return ParseSyscallExit(name[4..], ref r);
         }
 
-        if (after.IsEmpty || after[0] != ':')
-        {
-            return "no ':' after event name";
-        }
-
-        r.Body = after[1..].TrimStart((byte)' ');
-        return ParseBody(name, ref r);
+        return "no ':' after event name";
     }
 
     /// <summary>Drops leading blanks and trailing blanks, CR and LF (cheaper than the general Trim over a set).</summary>
