@@ -15,6 +15,8 @@ internal sealed class ChunkParser
     /// <summary>A longer line is handed out in pieces (the parser then reports them as malformed).</summary>
     public const int MaxLineBytes = 16 << 20;
 
+    private const int BlocksInFlightPerWorker = 4;
+
     private readonly Stream _stream;
     private readonly int _parallelism;
     private readonly int _chunkBytes;
@@ -47,8 +49,10 @@ internal sealed class ChunkParser
             return Handed(chunk);
         }
 
-        // Keep one more block in flight than there are workers, so a worker never waits for the mapping thread.
-        while (_inFlight.Count <= _parallelism)
+        // Mapping is faster than parsing, so the mapping thread mostly waits for its next block. Several blocks per
+        // worker in flight let the workers run on meanwhile instead of waiting for it to wake (which takes
+        // milliseconds on a busy machine) and queue the next block.
+        while (_inFlight.Count < BlocksInFlightPerWorker * _parallelism)
         {
             var result = new TaskCompletionSource<ParsedChunk?>();
             lock (_readLock)
