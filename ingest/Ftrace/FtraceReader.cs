@@ -77,7 +77,6 @@ public sealed class FtraceReader
         ArgumentNullException.ThrowIfNull(batch);
         // One line emits at most two events (a vfork child's exec): stop with room for them.
         var limit = batch.Capacity - 2;
-        var record = default(FtraceRecord);
         while (batch.Count <= limit)
         {
             var chunk = _chunk;
@@ -99,30 +98,55 @@ public sealed class FtraceReader
                 continue;
             }
 
-            var data = chunk.Data.AsSpan(0, chunk.Length);
             if (chunk.IsParsed)
             {
-                ref readonly var parsed = ref chunk.Lines[chunk.Next++];
-                if (parsed.LineKind == FtraceLineKind.Event)
-                {
-                    parsed.Load(data, ref record);
-                }
-
-                var number = _lineBase + parsed.Index + 1;
-                ReadLine(data.Slice(parsed.Start, parsed.Length), number, parsed.LineKind, parsed.Reason, ref record, batch);
+                MapParsed(chunk, batch, limit);
             }
             else
             {
-                var rest = data[chunk.Offset..];
-                var newline = rest.IndexOf((byte)'\n');
-                var line = newline < 0 ? rest : rest[..newline];
-                chunk.Offset += line.Length + 1;
-                var kind = FtraceTextReader.ParseLine(line, ref record, out var reason);
-                ReadLine(line, Stats.LinesRead + 1, kind, reason, ref record, batch);
+                ParseAndMap(chunk, batch, limit);
             }
         }
 
         return true;
+    }
+
+    /// <summary>Maps the lines a worker parsed, in order, until the block or the batch's room ends.</summary>
+    private void MapParsed(ParsedChunk chunk, EventBatch batch, int limit)
+    {
+        var data = chunk.Data.AsSpan(0, chunk.Length);
+        var record = default(FtraceRecord);
+        var next = chunk.Next;
+        while (next < chunk.Count && batch.Count <= limit)
+        {
+            ref readonly var parsed = ref chunk.Lines[next++];
+            chunk.Next = next;
+            if (parsed.LineKind == FtraceLineKind.Event)
+            {
+                parsed.Load(data, ref record);
+            }
+
+            var number = _lineBase + parsed.Index + 1;
+            ReadLine(data.Slice(parsed.Start, parsed.Length), number, parsed.LineKind, parsed.Reason, ref record, batch);
+        }
+    }
+
+    /// <summary>Parses and maps the block's lines one by one (one thread), until the block or the batch's room ends.</summary>
+    private void ParseAndMap(ParsedChunk chunk, EventBatch batch, int limit)
+    {
+        var data = chunk.Data.AsSpan(0, chunk.Length);
+        var record = default(FtraceRecord);
+        var offset = chunk.Offset;
+        while (offset < data.Length && batch.Count <= limit)
+        {
+            var rest = data[offset..];
+            var newline = rest.IndexOf((byte)'\n');
+            var line = newline < 0 ? rest : rest[..newline];
+            offset += line.Length + 1;
+            chunk.Offset = offset;
+            var kind = FtraceTextReader.ParseLine(line, ref record, out var reason);
+            ReadLine(line, Stats.LinesRead + 1, kind, reason, ref record, batch);
+        }
     }
 
     /// <summary>Parses a whole stream into a list (tests and small tools; the pipeline uses <see cref="ReadAsync"/>).</summary>
