@@ -33,6 +33,42 @@ internal static class Utf8Number
         return true;
     }
 
+    /// <summary>
+    /// <paramref name="s"/> starts with <paramref name="key"/>, then hex as <see cref="TryParseHex"/> reads it, then a
+    /// space: the value parsed in the same pass that finds its end. False (value 0) for any other shape.
+    /// </summary>
+    public static bool TryParseHexField(ReadOnlySpan<byte> s, ReadOnlySpan<byte> key, out ulong value)
+    {
+        value = 0;
+        if (!s.StartsWith(key))
+        {
+            return false;
+        }
+
+        var i = key.Length;
+        if (i + 2 < s.Length && s[i] == '0' && (s[i + 1] | 0x20) == 'x')
+        {
+            i += 2;
+        }
+
+        var first = i;
+        ulong v = 0;
+        int d;
+        while (i < s.Length && (d = HexDigit(s[i])) >= 0)
+        {
+            v = (v << 4) | (uint)d;
+            i++;
+        }
+
+        if (i == first || i - first > 16 || i == s.Length || s[i] != ' ')
+        {
+            return false;
+        }
+
+        value = v;
+        return true;
+    }
+
     /// <summary>Signed decimal (<c>-1</c>, <c>42</c>).</summary>
     public static bool TryParseLong(ReadOnlySpan<byte> s, out long value)
     {

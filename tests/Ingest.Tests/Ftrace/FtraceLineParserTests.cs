@@ -87,6 +87,9 @@ public sealed class FtraceLineParserTests
     [InlineData(" wl_a_anon_seq_r-11270   [000] d....   639.085110: page_fault_kernel: address=0x55714c9b40d4 ip=rep_stos_alternative error_code=0x2", FtraceEventKind.PageFaultKernel, 0x55714c9b40d4UL, 2u, true)]
     [InlineData("   wl_c_fork_cow-12427 [000]   697.024491: page_fault_user:      address=0x7fe0a74bfb70 ip=0x7fe0a74bfb70 error_code=0x14", FtraceEventKind.PageFaultUser, 0x7fe0a74bfb70UL, 0x14u, true)]
     [InlineData("   kworker-55 [000] d....   1.0: page_fault_kernel: address=vmalloc_area+0x10/0x40 ip=memcpy+0x5/0x20 error_code=0x0", FtraceEventKind.PageFaultKernel, 0UL, 0u, false)]
+    // Hex without prefix and in capitals (older kernels), and the widest address (16 digits).
+    [InlineData("   t-1 [000] d....   1.0: page_fault_user: address=7FFF0000 ip=0x1 error_code=6", FtraceEventKind.PageFaultUser, 0x7FFF0000UL, 6u, true)]
+    [InlineData("   t-1 [000] d....   1.0: page_fault_kernel: address=0xffffffffffffffff ip=0x1 error_code=0x0", FtraceEventKind.PageFaultKernel, ulong.MaxValue, 0u, true)]
     public void Page_faults_keep_address_and_error_code(string line, FtraceEventKind kind, ulong address, uint errorCode, bool numeric)
     {
         Parse(line, FtraceLineKind.Event, (ref r) =>
@@ -221,6 +224,10 @@ public sealed class FtraceLineParserTests
     [InlineData(" wl_a_anon_seq_r-11270   [000] d....   639.085174: page_fault_user: address=0x7ff99d58be06 ip=0x7ff99d5737ad error_co", "error_code")]
     [InlineData(" wl_a_anon_seq_r-11270   [000] d....   639.085174: page_fault_user: address=0x7ff99d58be06 ip=0x7ff99d5737ad error_code=0xZZ", "error_code")]
     [InlineData(" wl_a_anon_seq_r-11270   [000] d....   639.085174: page_fault_user: address=0x7ff9Q9d58be06 ip=0x1 error_code=0x6", "address")]
+    [InlineData("   t-1 [000] d....   1.0: page_fault_user: address=0x ip=0x1 error_code=0x6", "address")]
+    [InlineData("   t-1 [000] d....   1.0: page_fault_user: address=0x1ffffffffffffffff ip=0x1 error_code=0x6", "address")]
+    [InlineData("   t-1 [000] d....   1.0: page_fault_user: address= ip=0x1 error_code=0x6", "address")]
+    [InlineData("   t-1 [000] d....   1.0: page_fault_user: address=0x1000 ip=0x1 error_code=0x100000000", "error_code")]
     [InlineData(" wl_a_anon_seq_r-11270   [000] d....   639.08", "timestamp")]
     [InlineData(" wl_a_anon_seq_r-11270   [000] d....   639.085174:", "event name")]
     [InlineData(" wl_a_anon_seq_r-11270   [0", "prefix")]
