@@ -3,19 +3,19 @@ using System.Buffers;
 namespace MmReplay.Ingest.Ftrace;
 
 /// <summary>
-/// Cuts the input into blocks of whole lines and parses them on <c>parallelism</c> workers while the caller maps the
-/// earlier ones: blocks are handed out strictly in input order, so line numbers and event order are those of the
-/// file. Each worker reads its block itself (reads take turns under a lock and claim the next place in the hand-off
-/// queue as they read), so the mapping thread neither copies input nor parses. With parallelism 1 blocks are handed
-/// out unparsed: the caller parses each line as it maps it, which saves storing and reloading the parsed fields.
-/// Memory is bounded by the blocks in flight.
+/// Cuts the input into blocks of whole lines and parses them on <c>parallelism</c> threads, the caller's included:
+/// <c>parallelism - 1</c> background workers, and the caller, which maps the blocks strictly in input order (so line
+/// numbers and event order are those of the file) and parses later blocks whenever its next one is not ready yet.
+/// Each parser reads its block itself (reads take turns under a lock and claim the next place in the hand-off queue
+/// as they read). With parallelism 1 blocks are handed out unparsed: the caller parses each line as it maps it,
+/// which saves storing and reloading the parsed fields. Memory is bounded by the blocks in flight.
 /// </summary>
 internal sealed class ChunkParser
 {
     /// <summary>A longer line is handed out in pieces (the parser then reports them as malformed).</summary>
     public const int MaxLineBytes = 16 << 20;
 
-    private const int BlocksInFlightPerWorker = 4;
+    private const int BlocksInFlightPerWorker = 2;
 
     private readonly Stream _stream;
     private readonly int _parallelism;
@@ -28,13 +28,14 @@ internal sealed class ChunkParser
     private int _carryLength;
     private bool _eof;
     private bool _failed;
+    private int _running;
 
     public ChunkParser(Stream stream, int parallelism, int chunkBytes)
     {
         _stream = stream;
         _chunkBytes = Math.Max(16, chunkBytes);
         _parallelism = parallelism < 1 ? Environment.ProcessorCount : parallelism;
-        _work = ReadAndParse;
+        _work = BackgroundWork;
     }
 
     /// <summary>Bytes of the blocks handed out so far (for progress).</summary>
@@ -49,33 +50,70 @@ internal sealed class ChunkParser
             return Handed(chunk);
         }
 
-        // Mapping is faster than parsing, so the mapping thread mostly waits for its next block. Several blocks per
-        // worker in flight let the workers run on meanwhile instead of waiting for it to wake (which takes
-        // milliseconds on a busy machine) and queue the next block.
-        while (_inFlight.Count < BlocksInFlightPerWorker * _parallelism)
+        Refill();
+        var next = _inFlight.Peek();
+        // Mapping is faster than parsing: while its next block is still being parsed, the mapping thread parses
+        // later ones instead of sleeping, so it is one of the parallel workers and no core idles.
+        while (!next.Task.IsCompleted && ParseOne(background: false))
         {
-            var result = new TaskCompletionSource<ParsedChunk?>();
-            lock (_readLock)
-            {
-                _unclaimed.Enqueue(result);
-            }
-
-            _inFlight.Enqueue(result);
-            Task.Run(_work);
         }
 
-        chunk = _inFlight.Dequeue().Task.GetAwaiter().GetResult()!;
+        _inFlight.Dequeue();
+        chunk = next.Task.GetAwaiter().GetResult()!;
         return Handed(chunk);
     }
 
-    /// <summary>A worker: reads the next block and claims the oldest unclaimed place in one step, then parses it.</summary>
-    private void ReadAndParse()
+    /// <summary>Opens places up to the window and starts a background worker if fewer than <c>parallelism - 1</c> run.</summary>
+    private void Refill()
     {
-        TaskCompletionSource<ParsedChunk?> result;
+        var start = false;
+        lock (_readLock)
+        {
+            // Several places per parser: background workers run on while the mapping thread maps.
+            while (_inFlight.Count < BlocksInFlightPerWorker * _parallelism)
+            {
+                var place = new TaskCompletionSource<ParsedChunk?>();
+                _unclaimed.Enqueue(place);
+                _inFlight.Enqueue(place);
+            }
+
+            if (_running < _parallelism - 1)
+            {
+                _running++;
+                start = true;
+            }
+        }
+
+        if (start)
+        {
+            Task.Run(_work);
+        }
+    }
+
+    /// <summary>A background worker: parses blocks until no place is open (the mapping thread starts it again).</summary>
+    private void BackgroundWork()
+    {
+        while (ParseOne(background: true))
+        {
+        }
+    }
+
+    /// <summary>
+    /// Reads the next block and claims the oldest open place in one step, then parses it; false when no place is open
+    /// (a background worker then counts itself out, under the same lock the mapping thread counts workers in).
+    /// </summary>
+    private bool ParseOne(bool background)
+    {
+        TaskCompletionSource<ParsedChunk?>? result;
         ParsedChunk? chunk;
         lock (_readLock)
         {
-            result = _unclaimed.Dequeue();
+            if (!_unclaimed.TryDequeue(out result))
+            {
+                _running -= background ? 1 : 0;
+                return false;
+            }
+
             try
             {
                 chunk = _failed ? null : ReadChunk();
@@ -85,7 +123,7 @@ internal sealed class ChunkParser
                 // Later places get the end of input; the mapping thread meets the error first, in order.
                 _failed = true;
                 result.SetException(e);
-                return;
+                return true;
             }
         }
 
@@ -97,6 +135,8 @@ internal sealed class ChunkParser
         {
             result.SetException(e);
         }
+
+        return true;
     }
 
     private bool Handed(ParsedChunk? chunk)
