@@ -18,6 +18,7 @@ public sealed class FtraceReader
     private readonly Dictionary<int, FtraceSyscallWindow> _openWindows = [];
     private bool _flavorKnown;
     private ParsedChunk? _chunk;
+    private long _lineBase;
 
     /// <summary>
     /// A reader over <paramref name="stream"/>; <paramref name="rejects"/> receives every malformed line (file, line
@@ -76,13 +77,16 @@ public sealed class FtraceReader
         ArgumentNullException.ThrowIfNull(batch);
         // One line emits at most two events (a vfork child's exec): stop with room for them.
         var limit = batch.Capacity - 2;
-        var record = default(FtraceRecord);
         while (batch.Count <= limit)
         {
             var chunk = _chunk;
             if (chunk is null || chunk.IsExhausted)
             {
-                chunk?.Release();
+                if (chunk is not null)
+                {
+                    Finish(chunk);
+                }
+
                 if (!_chunks.TryNext(out chunk))
                 {
                     _chunk = null;
@@ -90,32 +94,59 @@ public sealed class FtraceReader
                 }
 
                 _chunk = chunk;
+                _lineBase = Stats.LinesRead;
                 continue;
             }
 
-            var data = chunk.Data.AsSpan(0, chunk.Length);
             if (chunk.IsParsed)
             {
-                ref readonly var parsed = ref chunk.Lines[chunk.Next++];
-                if (parsed.LineKind == FtraceLineKind.Event)
-                {
-                    parsed.Load(data, ref record);
-                }
-
-                ReadLine(data.Slice(parsed.Start, parsed.Length), parsed.LineKind, parsed.Reason, ref record, batch);
+                MapParsed(chunk, batch, limit);
             }
             else
             {
-                var rest = data[chunk.Offset..];
-                var newline = rest.IndexOf((byte)'\n');
-                var line = newline < 0 ? rest : rest[..newline];
-                chunk.Offset += line.Length + 1;
-                var kind = FtraceTextReader.ParseLine(line, ref record, out var reason);
-                ReadLine(line, kind, reason, ref record, batch);
+                ParseAndMap(chunk, batch, limit);
             }
         }
 
         return true;
+    }
+
+    /// <summary>Maps the lines a worker parsed, in order, until the block or the batch's room ends.</summary>
+    private void MapParsed(ParsedChunk chunk, EventBatch batch, int limit)
+    {
+        var data = chunk.Data.AsSpan(0, chunk.Length);
+        var record = default(FtraceRecord);
+        var next = chunk.Next;
+        while (next < chunk.Count && batch.Count <= limit)
+        {
+            ref readonly var parsed = ref chunk.Lines[next++];
+            chunk.Next = next;
+            if (parsed.LineKind == FtraceLineKind.Event)
+            {
+                parsed.Load(data, ref record);
+            }
+
+            var number = _lineBase + parsed.Index + 1;
+            ReadLine(data.Slice(parsed.Start, parsed.Length), number, parsed.LineKind, parsed.Reason, ref record, batch);
+        }
+    }
+
+    /// <summary>Parses and maps the block's lines one by one (one thread), until the block or the batch's room ends.</summary>
+    private void ParseAndMap(ParsedChunk chunk, EventBatch batch, int limit)
+    {
+        var data = chunk.Data.AsSpan(0, chunk.Length);
+        var record = default(FtraceRecord);
+        var offset = chunk.Offset;
+        while (offset < data.Length && batch.Count <= limit)
+        {
+            var rest = data[offset..];
+            var newline = rest.IndexOf((byte)'\n');
+            var line = newline < 0 ? rest : rest[..newline];
+            offset += line.Length + 1;
+            chunk.Offset = offset;
+            var kind = FtraceTextReader.ParseLine(line, ref record, out var reason);
+            ReadLine(line, Stats.LinesRead + 1, kind, reason, ref record, batch);
+        }
     }
 
     /// <summary>Parses a whole stream into a list (tests and small tools; the pipeline uses <see cref="ReadAsync"/>).</summary>
@@ -137,10 +168,31 @@ public sealed class FtraceReader
         return (events, reader.Stats, reader.Markers);
     }
 
-    private void ReadLine(ReadOnlySpan<byte> line, FtraceLineKind kind, string reason, ref FtraceRecord record, EventBatch batch)
+    /// <summary>Accounts for a block's lines that were counted on the worker instead of kept (all its lines are read now).</summary>
+    private void Finish(ParsedChunk chunk)
+    {
+        if (chunk.IsParsed)
+        {
+            var stats = Stats;
+            stats.LinesRead = _lineBase + chunk.LineCount;
+            stats.EventLines += chunk.TalliedEvents;
+            stats.IgnoredLines += chunk.TalliedEvents;
+            stats.Ignored.Add(chunk.TalliedIgnored);
+            stats.Unknown.Add(chunk.TalliedUnknown);
+            stats.Drop(FtraceDropReasons.PrintNotMarker, chunk.TalliedPrints);
+            if (chunk.HasEvents)
+            {
+                stats.LastTimeNs = chunk.LastEventTimeNs;
+            }
+        }
+
+        chunk.Release();
+    }
+
+    private void ReadLine(ReadOnlySpan<byte> line, long number, FtraceLineKind kind, string reason, ref FtraceRecord record, EventBatch batch)
     {
         var stats = Stats;
-        var number = ++stats.LinesRead;
+        stats.LinesRead = number;
         switch (kind)
         {
             case FtraceLineKind.Event:

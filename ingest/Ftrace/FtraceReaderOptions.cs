@@ -17,7 +17,7 @@ public sealed record FtraceReaderOptions
     public int Parallelism { get; init; } = 1;
 
     /// <summary>Bytes per block of lines handed to a parsing thread (a longer line gets a block of its own).</summary>
-    public int ChunkBytes { get; init; } = 1 << 20;
+    public int ChunkBytes { get; init; } = 256 << 10;
 
     /// <summary>Throw <see cref="TraceRejectedException"/> at the first malformed line instead of counting it.</summary>
     public bool Strict { get; init; }

@@ -104,6 +104,14 @@ public sealed class FtraceStats
 
     internal void Drop(string reason) => CollectionsMarshal.GetValueRefOrAddDefault(_dropped, reason, out _)++;
 
+    internal void Drop(string reason, long times)
+    {
+        if (times > 0)
+        {
+            CollectionsMarshal.GetValueRefOrAddDefault(_dropped, reason, out _) += times;
+        }
+    }
+
     internal void AddMalformed(long line, string reason, ReadOnlySpan<byte> text)
     {
         MalformedLines++;

@@ -75,17 +75,28 @@ public static partial class FtraceTextReader
     {
         // Both tools print "address=A ip=I error_code=C": take the first and last fields directly, search otherwise.
         var body = r.Body;
-        var firstSpace = body.IndexOf((byte)' ');
         var lastSpace = body.LastIndexOf((byte)' ');
+        var tail = lastSpace > 0 ? body[(lastSpace + 1)..] : default;
+        var code = tail.StartsWith("error_code="u8) ? tail["error_code=".Length..] : Field(body, "error_code="u8);
+        ulong errorCode = 0;
+        var codeOk = !code.IsEmpty && Utf8Number.TryParseHex(code, out errorCode) && errorCode <= uint.MaxValue;
+
+        // The usual numeric address is read as it is found; symbols, odd spacing and errors take the general path.
+        if (Utf8Number.TryParseHexField(body, "address="u8, out r.Address) && codeOk)
+        {
+            r.ErrorCode = (uint)errorCode;
+            r.AddressIsNumeric = true;
+            return null;
+        }
+
+        var firstSpace = body.IndexOf((byte)' ');
         var address = body.StartsWith("address="u8) && firstSpace > 0 ? body["address=".Length..firstSpace] : Field(body, "address="u8);
         if (address.IsEmpty)
         {
             return "page fault: no address field";
         }
 
-        var tail = lastSpace > 0 ? body[(lastSpace + 1)..] : default;
-        var code = tail.StartsWith("error_code="u8) ? tail["error_code=".Length..] : Field(body, "error_code="u8);
-        if (code.IsEmpty || !Utf8Number.TryParseHex(code, out var errorCode) || errorCode > uint.MaxValue)
+        if (!codeOk)
         {
             return "page fault: bad or missing error_code";
         }

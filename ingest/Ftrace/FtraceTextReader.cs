@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace MmReplay.Ingest.Ftrace;
 
 /// <summary>
@@ -121,15 +119,19 @@ public static partial class FtraceTextReader
 
             var open = from + rel;
             var close = open + 1;
+            var cpu = 0;
             while (close < t.Length && IsDigit(t[close]))
             {
-                close++;
+                // Wraps past nine digits; such a column is re-read by the checked parser below.
+                cpu = unchecked((cpu * 10) + (t[close++] - '0'));
             }
 
-            if (close > open + 1 && close < t.Length && t[close] == ']'
-                && Utf8Number.TryParseInt(t[(open + 1)..close], out r.Cpu)
+            var digits = close - open - 1;
+            if (digits > 0 && close < t.Length && t[close] == ']'
+                && (digits <= 9 || Utf8Number.TryParseInt(t[(open + 1)..close], out cpu))
                 && TryParseTask(t[..open], ref r))
             {
+                r.Cpu = cpu;
                 rest = t[(close + 1)..];
                 return true;
             }
@@ -142,37 +144,55 @@ public static partial class FtraceTextReader
 
     private static bool TryParseTask(ReadOnlySpan<byte> head, scoped ref FtraceRecord r)
     {
-        head = head.TrimEnd((byte)' ');
+        var end = head.Length;
+        while (end > 0 && head[end - 1] == ' ')
+        {
+            end--;
+        }
+
         r.Tgid = -1;
-        if (!head.IsEmpty && head[^1] == ')')
+        if (end > 0 && head[end - 1] == ')')
         {
             // record-tgid option: "comm-tid (  tgid)" or "(-------)" when unknown.
-            var open = head.LastIndexOf((byte)'(');
+            var open = head[..end].LastIndexOf((byte)'(');
             if (open < 0)
             {
                 return false;
             }
 
-            var inside = head[(open + 1)..^1].Trim((byte)' ');
+            var inside = head[(open + 1)..(end - 1)].Trim((byte)' ');
             if (inside.IndexOfAnyExcept((byte)'-') >= 0 && !Utf8Number.TryParseInt(inside, out r.Tgid))
             {
                 return false;
             }
 
-            head = head[..open].TrimEnd((byte)' ');
+            end = open;
+            while (end > 0 && head[end - 1] == ' ')
+            {
+                end--;
+            }
         }
 
-        var p = head.Length;
+        // The tid: the digits right before the end, read backwards (nine digits always fit an int).
+        var p = end;
+        var tid = 0;
+        var scale = 1;
         while (p > 0 && IsDigit(head[p - 1]))
         {
             p--;
+            if (end - p <= 9)
+            {
+                tid += (head[p] - '0') * scale;
+                scale = unchecked(scale * 10);
+            }
         }
 
-        if (p == head.Length || p == 0 || head[p - 1] != '-' || !Utf8Number.TryParseInt(head[p..], out r.Tid))
+        if (p == end || p == 0 || head[p - 1] != '-' || (end - p > 9 && !Utf8Number.TryParseInt(head[p..end], out tid)))
         {
             return false;
         }
 
+        r.Tid = tid;
         r.Comm = head[..(p - 1)].TrimStart((byte)' ');
         return true;
     }
@@ -180,22 +200,33 @@ public static partial class FtraceTextReader
     /// <summary>Skips the optional flags column (<c>d..3.</c>, <c>d..3</c>) and reads <c>SECONDS.FRACTION:</c>.</summary>
     private static bool TryParseTime(ref ReadOnlySpan<byte> rest, scoped ref FtraceRecord r)
     {
+        var s = rest;
+        var i = 0;
         for (var column = 0; column < 2; column++)
         {
-            rest = rest[SkipSpaces(rest)..];
-            if (!rest.IsEmpty && IsDigit(rest[0]) && TryParseStamp(rest, out r.TimeNs, out var used))
+            while (i < s.Length && s[i] == ' ')
             {
-                rest = rest[used..];
+                i++;
+            }
+
+            if (i < s.Length && IsDigit(s[i]) && TryParseStamp(s[i..], out r.TimeNs, out var used))
+            {
+                rest = s[(i + used)..];
                 return true;
             }
 
-            var space = rest.IndexOf((byte)' ');
-            if (space < 0)
+            // Not a stamp: a flags column (a few bytes), skipped up to its space.
+            while (i < s.Length && s[i] != ' ')
+            {
+                i++;
+            }
+
+            if (i == s.Length)
             {
                 return false;
             }
 
-            rest = rest[(space + 1)..];
+            i++;
         }
 
         return false;
@@ -211,36 +242,34 @@ public static partial class FtraceTextReader
         used = 0;
         ulong seconds = 0;
         var i = 0;
-        while (i < s.Length && IsDigit(s[i]))
+        var limit = Math.Min(s.Length, 18);
+        while (i < limit && IsDigit(s[i]))
         {
-            if (i == 18)
-            {
-                return false;
-            }
-
             seconds = (seconds * 10) + (ulong)(s[i++] - '0');
         }
 
+        if (i == 18 && i < s.Length && IsDigit(s[i]))
+        {
+            return false;
+        }
+
         ulong fraction = 0;
-        var digits = 0;
         var dot = i < s.Length && s[i] == '.';
         if (dot)
         {
-            i++;
-            while (i < s.Length && IsDigit(s[i]))
+            var first = ++i;
+            limit = Math.Min(s.Length, first + 9);
+            while (i < limit && IsDigit(s[i]))
             {
-                if (++digits > 9)
-                {
-                    return false;
-                }
-
                 fraction = (fraction * 10) + (ulong)(s[i++] - '0');
             }
 
-            if (digits == 0)
+            if (i == first || (i < s.Length && IsDigit(s[i])))
             {
                 return false;
             }
+
+            fraction *= FractionScale[i - first];
         }
 
         if (i >= s.Length || s[i] != ':' || (i + 1 < s.Length && s[i + 1] != ' '))
@@ -248,15 +277,13 @@ public static partial class FtraceTextReader
             return false;
         }
 
-        for (; dot && digits < 9; digits++)
-        {
-            fraction *= 10;
-        }
-
         ns = dot ? (seconds * 1_000_000_000UL) + fraction : seconds;
         used = Math.Min(i + 2, s.Length);
         return true;
     }
+
+    /// <summary>Nanoseconds per unit of a fraction with that many digits.</summary>
+    private static ReadOnlySpan<ulong> FractionScale => [0, 100_000_000, 10_000_000, 1_000_000, 100_000, 10_000, 1_000, 100, 10, 1];
 
     private static int SkipSpaces(ReadOnlySpan<byte> s)
     {
@@ -285,10 +312,11 @@ public static partial class FtraceTextReader
     private static string? ParseEvent(ReadOnlySpan<byte> rest, scoped ref FtraceRecord r)
     {
         rest = rest[SkipSpaces(rest)..];
-        var n = rest.IndexOfAnyExcept(NameChars);
-        if (n < 0)
+        // Names are short (~20 bytes): a plain loop beats a vectorised search's setup.
+        var n = 0;
+        while (n < rest.Length && IsNameChar(rest[n]))
         {
-            n = rest.Length;
+            n++;
         }
 
         if (n == 0)
@@ -299,6 +327,13 @@ public static partial class FtraceTextReader
         var name = rest[..n];
         r.Name = name;
         var after = rest[n..];
+        if (!after.IsEmpty && after[0] == ':')
+        {
+            // The common shape (every event of trace-cmd, all but syscalls in tracefs) first.
+            r.Body = after[1..].TrimStart((byte)' ');
+            return ParseBody(name, ref r);
+        }
+
         if (!after.IsEmpty && after[0] == '(' && name.StartsWith("sys_"u8))
         {
             // tracefs syscall entry: sys_mmap(addr: 0, len: 0x1000, ...)
@@ -321,13 +356,7 @@ public static partial class FtraceTextReader
             return ParseSyscallExit(name[4..], ref r);
         }
 
-        if (after.IsEmpty || after[0] != ':')
-        {
-            return "no ':' after event name";
-        }
-
-        r.Body = after[1..].TrimStart((byte)' ');
-        return ParseBody(name, ref r);
+        return "no ':' after event name";
     }
 
     /// <summary>Drops leading blanks and trailing blanks, CR and LF (cheaper than the general Trim over a set).</summary>
@@ -350,6 +379,6 @@ public static partial class FtraceTextReader
 
     private static bool IsDigit(byte c) => (uint)(c - '0') <= 9;
 
-    private static readonly SearchValues<byte> NameChars =
-        SearchValues.Create("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_"u8);
+    /// <summary>Event name bytes: <c>[0-9A-Za-z_]</c>.</summary>
+    private static bool IsNameChar(byte c) => (uint)((c | 0x20) - 'a') <= 'z' - 'a' || IsDigit(c) || c == '_';
 }

@@ -8,7 +8,9 @@ internal struct ParsedLine
 {
     public int Start;
     public int Length;
+    public int Index;
     public FtraceLineKind LineKind;
+    /// <summary>Why the line is malformed; stale (from the pooled array's last use) on other lines.</summary>
     public string Reason;
     private int _commStart, _commLength, _nameStart, _nameLength, _bodyStart, _bodyLength, _textStart, _textLength;
     private int _tid, _tgid, _cpu, _argCount, _tlbReason, _eventPid, _otherPid, _groupDead;
@@ -20,15 +22,17 @@ internal struct ParsedLine
     private SyscallKind _syscall;
     private SyscallArgs _args;
 
-    /// <summary>Parses the line at [start, start+length) of <paramref name="chunk"/>.</summary>
-    public void Parse(ReadOnlySpan<byte> chunk, int start, int length)
+    /// <summary>Keeps the line at [start, start+length) of <paramref name="chunk"/>, the block's line number <paramref name="index"/> (from 0).</summary>
+    public void Store(ReadOnlySpan<byte> chunk, int start, int length, int index, FtraceLineKind kind, string reason, ref FtraceRecord record)
     {
         Start = start;
         Length = length;
-        var record = default(FtraceRecord);
-        LineKind = FtraceTextReader.ParseLine(chunk.Slice(start, length), ref record, out Reason);
+        Index = index;
+        LineKind = kind;
         if (LineKind != FtraceLineKind.Event)
         {
+            // Only here: storing a reference costs a GC write barrier, and only malformed lines have a reason.
+            Reason = reason;
             return;
         }
 

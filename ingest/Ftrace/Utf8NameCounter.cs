@@ -11,12 +11,23 @@ internal sealed class Utf8NameCounter
     private readonly List<(byte[] Name, long Count)> _entries = [];
     private int _last;
 
-    public void Add(ReadOnlySpan<byte> name)
+    public void Add(ReadOnlySpan<byte> name) => Add(name, 1);
+
+    /// <summary>Adds every count of <paramref name="other"/> (a block's counts into the file's).</summary>
+    public void Add(Utf8NameCounter other)
+    {
+        foreach (var (name, count) in other._entries)
+        {
+            Add(name, count);
+        }
+    }
+
+    private void Add(ReadOnlySpan<byte> name, long times)
     {
         // Consecutive lines often repeat the same event: try the last hit first.
         if (_last < _entries.Count && _entries[_last].Name.AsSpan().SequenceEqual(name))
         {
-            Bump(_last);
+            Bump(_last, times);
             return;
         }
 
@@ -25,12 +36,12 @@ internal sealed class Utf8NameCounter
             if (_entries[i].Name.Length == name.Length && _entries[i].Name.AsSpan().SequenceEqual(name))
             {
                 _last = i;
-                Bump(i);
+                Bump(i, times);
                 return;
             }
         }
 
-        _entries.Add((name.ToArray(), 1));
+        _entries.Add((name.ToArray(), times));
         _last = _entries.Count - 1;
     }
 
@@ -59,9 +70,9 @@ internal sealed class Utf8NameCounter
         return result;
     }
 
-    private void Bump(int i)
+    private void Bump(int i, long times)
     {
         var (name, count) = _entries[i];
-        _entries[i] = (name, count + 1);
+        _entries[i] = (name, count + times);
     }
 }

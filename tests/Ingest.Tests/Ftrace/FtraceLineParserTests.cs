@@ -87,6 +87,9 @@ public sealed class FtraceLineParserTests
     [InlineData(" wl_a_anon_seq_r-11270   [000] d....   639.085110: page_fault_kernel: address=0x55714c9b40d4 ip=rep_stos_alternative error_code=0x2", FtraceEventKind.PageFaultKernel, 0x55714c9b40d4UL, 2u, true)]
     [InlineData("   wl_c_fork_cow-12427 [000]   697.024491: page_fault_user:      address=0x7fe0a74bfb70 ip=0x7fe0a74bfb70 error_code=0x14", FtraceEventKind.PageFaultUser, 0x7fe0a74bfb70UL, 0x14u, true)]
     [InlineData("   kworker-55 [000] d....   1.0: page_fault_kernel: address=vmalloc_area+0x10/0x40 ip=memcpy+0x5/0x20 error_code=0x0", FtraceEventKind.PageFaultKernel, 0UL, 0u, false)]
+    // Hex without prefix and in capitals (older kernels), and the widest address (16 digits).
+    [InlineData("   t-1 [000] d....   1.0: page_fault_user: address=7FFF0000 ip=0x1 error_code=6", FtraceEventKind.PageFaultUser, 0x7FFF0000UL, 6u, true)]
+    [InlineData("   t-1 [000] d....   1.0: page_fault_kernel: address=0xffffffffffffffff ip=0x1 error_code=0x0", FtraceEventKind.PageFaultKernel, ulong.MaxValue, 0u, true)]
     public void Page_faults_keep_address_and_error_code(string line, FtraceEventKind kind, ulong address, uint errorCode, bool numeric)
     {
         Parse(line, FtraceLineKind.Event, (ref r) =>
@@ -221,6 +224,10 @@ public sealed class FtraceLineParserTests
     [InlineData(" wl_a_anon_seq_r-11270   [000] d....   639.085174: page_fault_user: address=0x7ff99d58be06 ip=0x7ff99d5737ad error_co", "error_code")]
     [InlineData(" wl_a_anon_seq_r-11270   [000] d....   639.085174: page_fault_user: address=0x7ff99d58be06 ip=0x7ff99d5737ad error_code=0xZZ", "error_code")]
     [InlineData(" wl_a_anon_seq_r-11270   [000] d....   639.085174: page_fault_user: address=0x7ff9Q9d58be06 ip=0x1 error_code=0x6", "address")]
+    [InlineData("   t-1 [000] d....   1.0: page_fault_user: address=0x ip=0x1 error_code=0x6", "address")]
+    [InlineData("   t-1 [000] d....   1.0: page_fault_user: address=0x1ffffffffffffffff ip=0x1 error_code=0x6", "address")]
+    [InlineData("   t-1 [000] d....   1.0: page_fault_user: address= ip=0x1 error_code=0x6", "address")]
+    [InlineData("   t-1 [000] d....   1.0: page_fault_user: address=0x1000 ip=0x1 error_code=0x100000000", "error_code")]
     [InlineData(" wl_a_anon_seq_r-11270   [000] d....   639.08", "timestamp")]
     [InlineData(" wl_a_anon_seq_r-11270   [000] d....   639.085174:", "event name")]
     [InlineData(" wl_a_anon_seq_r-11270   [0", "prefix")]
@@ -232,6 +239,36 @@ public sealed class FtraceLineParserTests
     [InlineData(" wl-1 [000] .....   1.0: sched_process_fork: comm=a pid=1 child_comm=a child_pi", "child_pid")]
     [InlineData(" wl-1 [000] .....   1.0: tlb_flush pages:1 reason:local MM shootdown (3)", "':'")]
     public void Cut_and_garbled_lines_are_malformed_with_a_reason(string line, string reasonContains)
+    {
+        Parse(line, FtraceLineKind.Malformed, (ref _) => { }, reasonContains);
+    }
+
+    /// <summary>
+    /// The digit runs at their limits: tid and cpu up to int.MaxValue (ten digits, leading zeros allowed), seconds up
+    /// to 18 digits, the fraction 1 to 9 digits scaled to ns; one past a limit makes the line malformed.
+    /// </summary>
+    [Theory]
+    [InlineData(" t-2147483647 [0000000002] ....   1.5: mmap_lock_released: mm=1", 2147483647, 2, 1_500_000_000UL)]
+    [InlineData(" t-0000000000012 [001] ....   123456789.000000001: mmap_lock_released: mm=1", 12, 1, 123_456_789_000_000_001UL)]
+    [InlineData(" t-7 [001] ....   999999999999999999: mmap_lock_released: mm=1", 7, 1, 999_999_999_999_999_999UL)]
+    [InlineData(" t-7 [001] ....   4.12345678: mmap_lock_released: mm=1", 7, 1, 4_123_456_780UL)]
+    public void Numbers_at_their_limits_are_read(string line, int tid, int cpu, ulong timeNs)
+    {
+        Parse(line, FtraceLineKind.Event, (ref r) =>
+        {
+            Assert.Equal(tid, r.Tid);
+            Assert.Equal(cpu, r.Cpu);
+            Assert.Equal(timeNs, r.TimeNs);
+        });
+    }
+
+    [Theory]
+    [InlineData(" t-2147483648 [000] ....   1.5: mmap_lock_released: mm=1", "prefix")]
+    [InlineData(" t-7 [2147483648] ....   1.5: mmap_lock_released: mm=1", "prefix")]
+    [InlineData(" t-7 [000] ....   1000000000000000000.5: mmap_lock_released: mm=1", "timestamp")]
+    [InlineData(" t-7 [000] ....   1.1234567891: mmap_lock_released: mm=1", "timestamp")]
+    [InlineData(" t-7 [000] ....   1.: mmap_lock_released: mm=1", "timestamp")]
+    public void Numbers_past_their_limits_are_malformed(string line, string reasonContains)
     {
         Parse(line, FtraceLineKind.Malformed, (ref _) => { }, reasonContains);
     }

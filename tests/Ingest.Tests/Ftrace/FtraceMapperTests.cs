@@ -211,7 +211,7 @@ public sealed class FtraceMapperTests
     [Fact]
     public void Lines_longer_than_the_read_buffer_and_crlf_endings_are_handled()
     {
-        // A 3 MB marker spans several 1 MB buffer fills; CRLF endings (a file copied through Windows) still parse.
+        // A 3 MB marker spans several block fills; CRLF endings (a file copied through Windows) still parse.
         var big = new string('x', 3 << 20);
         var (events, stats, markers) = SharedTraces.ParseText(
             " wl-5 [000] ...1.   1.0: tracing_mark_write: " + big + "\r\n wl-5 [000] d....   1.1: page_fault_user: address=0x5000 ip=0x1 error_code=0x4\r\n");

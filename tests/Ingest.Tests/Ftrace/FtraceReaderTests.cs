@@ -98,7 +98,13 @@ public sealed class FtraceReaderTests
         // lines at every possible place. The mapped result must be the sequential one, line for line.
         foreach (var (recording, file) in new[] { ("anon-seq-rand", "trace.txt"), ("fork-cow-tracecmd", "trace-cmd-report.txt") })
         {
-            var text = File.ReadAllText(SharedTraces.PathOf(recording, file)) + "cut last line without newline";
+            // Plus lines only counted (unknown events, a print that is no marker) and an ignored one with a tgid column.
+            var text = File.ReadAllText(SharedTraces.PathOf(recording, file))
+                + " wl-1 [000] .....   9.0: sched_switch: prev_comm=a prev_pid=1 ==> next_comm=b next_pid=2\n"
+                + "   wl-1 [000]   9.1: print:                trace_printk_site: hello\n"
+                + "   wl-1 [000]   9.2: sched_switch:         prev_comm=a prev_pid=1 ==> next_comm=b next_pid=2\n"
+                + "   wl-5  (    4) [000] .....   9.3: mmap_lock_released: mm=00000000edc2bae9 memcg_path=/ write=false\n"
+                + "cut last line without newline";
             var (expected, expectedStats, expectedMarkers) = SharedTraces.ParseText(text);
             var options = new FtraceReaderOptions { Parallelism = parallelism, ChunkBytes = chunkBytes, BatchCapacity = 100, KeepSyscallWindows = true };
             using var stream = new MemoryStream(Encoding.UTF8.GetBytes(text));
@@ -121,6 +127,54 @@ public sealed class FtraceReaderTests
             Assert.Equal(expectedStats.IgnoredLines, reader.Stats.IgnoredLines);
             Assert.Equal(expectedMarkers, reader.Markers);
             Assert.Equal(Encoding.UTF8.GetByteCount(text), reader.BytesRead);
+            // Workers count the lines that only add to a count (mmap_lock, ipi, unknown): every count, by name and by
+            // reason, the flavour and the first and last timestamps are still those of the sequential read.
+            Assert.Equal(expectedStats.Summary(), reader.Stats.Summary());
+            Assert.Equal(expectedStats.FirstTimeNs, reader.Stats.FirstTimeNs);
+            Assert.Equal(expectedStats.LastTimeNs, reader.Stats.LastTimeNs);
+            Assert.Equal(expectedStats.EventLines, reader.Stats.EventLines);
+            Assert.True(reader.Stats.IgnoredEvents > 0 && reader.Stats.Flavor != FtraceFlavor.Unknown, recording);
+        }
+    }
+
+    [Fact]
+    public void A_read_error_on_a_worker_reaches_the_caller_after_the_lines_before_it()
+    {
+        // 64-byte blocks over a stream that fails after 4096 bytes: workers read in turns, the failing read's block is
+        // the one after the last good byte, so the lines wholly inside the good bytes are mapped before the error.
+        var text = File.ReadAllText(SharedTraces.PathOf("anon-seq-rand", "trace.txt"));
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var goodLines = bytes.AsSpan(0, 4096).Count((byte)'\n');
+        var reader = new FtraceReader(new FailingStream(bytes, 4096), "t.txt", new FtraceReaderOptions { Parallelism = 2, ChunkBytes = 64 });
+
+        var error = Assert.Throws<IOException>(() =>
+        {
+            bool more;
+            do
+            {
+                var batch = new EventBatch(16);
+                more = reader.FillBatch(batch);
+                batch.Release();
+            }
+            while (more);
+        });
+
+        Assert.Equal("disk gone", error.Message);
+        // A block whose filling read fails is lost with its line: lines here are longer than a block, so one at most.
+        Assert.InRange(reader.Stats.LinesRead, goodLines - 1, goodLines);
+    }
+
+    /// <summary>Serves <c>failAt</c> bytes of <c>data</c>, then throws.</summary>
+    private sealed class FailingStream(byte[] data, int failAt) : MemoryStream(data)
+    {
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (Position >= failAt)
+            {
+                throw new IOException("disk gone");
+            }
+
+            return base.Read(buffer, offset, (int)Math.Min(count, failAt - Position));
         }
     }
 }
