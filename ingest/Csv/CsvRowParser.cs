@@ -22,6 +22,7 @@ public sealed class CsvRowParser
         _devices = devices;
     }
 
+    /// <summary>The parallel path: the row as a value, with what the ordering stage needs to quote it later.</summary>
     public ParsedRow Parse(CsvReader reader)
     {
         var row = new ParsedRow { RecordNumber = reader.RowNumber, ByteOffset = reader.ByteOffset, RawLength = reader.RawRecord.Length };
@@ -35,7 +36,8 @@ public sealed class CsvRowParser
         return row;
     }
 
-    private RowError? Fill(CsvReader r, ref TraceEvent ev)
+    /// <summary>Parses the current record into <paramref name="ev"/> (cleared, <see cref="TraceEvent.Line"/> set); null when valid.</summary>
+    public RowError? Fill(CsvReader r, ref TraceEvent ev)
     {
         if (r.FieldCount != _columns.Count)
         {

@@ -22,6 +22,8 @@ public sealed class EventSequencer : IDisposable
     private EventBatch? _batch;
     private long _dataRow;
     private ulong _lastTime;
+    private int _skippedQueued;
+    private int _skippedTaken;
 
     public EventSequencer(TraceInfo info, string file, IRejectSink? rejects, TraceReaderOptions options,
         ChannelWriter<EventBatch> output, Func<long> bytesRead, CancellationToken cancel)
@@ -40,8 +42,8 @@ public sealed class EventSequencer : IDisposable
 
     public DeviceRegistry Devices { get; } = new();
 
-    /// <summary>Filled by the scanning thread, ahead of the rows that follow them.</summary>
-    public ConcurrentQueue<SkippedRecord> Skipped { get; } = new();
+    /// <summary>Filled by the scanning thread (<see cref="Skip"/>), ahead of the rows that follow them.</summary>
+    private ConcurrentQueue<SkippedRecord> Skipped { get; } = new();
 
     /// <summary>Reads a row's text back from the file when no capture kept it (plain files read in parallel).</summary>
     public RawRecordReader? RawRecords { get; set; }
@@ -49,36 +51,46 @@ public sealed class EventSequencer : IDisposable
     /// <summary>Filled by the scanning thread, ahead of the rows they belong to.</summary>
     public ConcurrentQueue<RawCapture> Captures { get; } = new();
 
+    /// <summary>A record CsvHelper skipped (bad quoting), from the scanning thread, in input order.</summary>
+    public void Skip(SkippedRecord record)
+    {
+        Skipped.Enqueue(record);
+        Interlocked.Increment(ref _skippedQueued);
+    }
+
     /// <summary>Whether no skipped record lies after <paramref name="line"/> (call once the input is exhausted).</summary>
     public bool NothingSkippedAfter(long line) => Skipped.IsEmpty || Skipped.Last().Line < line;
 
-    /// <summary>Takes the next row in trace order; <paramref name="endsMidRow"/> marks the last row of a file with no final line break.</summary>
-    public void Add(in ParsedRow row, bool endsMidRow)
+    /// <summary>
+    /// The one-thread path: counts the row at <paramref name="line"/> and returns a cleared slot in the current batch
+    /// for the parser to fill in place; then call <see cref="Accept"/>, or <see cref="Drop"/> when the row is bad.
+    /// </summary>
+    public ref TraceEvent Next(long line)
     {
-        var line = row.Event.Line;
         DrainSkipped(line, endsMidRow: false);
         _dataRow++;
         _info.CountRead();
-        if (row.Error is { } error)
-        {
-            Reject(line, error.Column, endsMidRow ? "file ends mid-row: " + error.Reason : error.Reason, error.Raw);
-            return;
-        }
+        ref var ev = ref (_batch ??= new EventBatch(_options.BatchSize)).Add();
+        ev.Line = line;
+        return ref ev;
+    }
 
-        var batch = _batch ??= new EventBatch(_options.BatchSize);
-        ref var ev = ref batch.Add();
-        ev = row.Event;
-        var raw = TakeCapture(row.RecordNumber);
+    /// <summary>Gives back the slot of the row <see cref="Next"/> placed (it failed to parse; reject it with <see cref="Reject(RowError, long, bool)"/>).</summary>
+    public void Drop() => _batch!.RemoveLast();
+
+    /// <summary>
+    /// Keeps the event <see cref="Next"/> placed: fills in what depends on row order and sends the batch when full.
+    /// False when its time goes backwards: the slot stays until <see cref="RejectBackwards"/> gives it back.
+    /// </summary>
+    public bool Accept(ref TraceEvent ev)
+    {
         if (!HasTime)
         {
             ev.TimeNs = (ulong)_dataRow;
         }
         else if (ev.TimeNs < _lastTime)
         {
-            var time = ev.TimeNs;
-            batch.RemoveLast();
-            Reject(line, "time_ns", $"time goes backwards ({time} after {_lastTime})", raw ?? RawRecords?.Read(row.ByteOffset, row.RawLength) ?? "");
-            return;
+            return false;
         }
         else
         {
@@ -97,9 +109,43 @@ public sealed class EventSequencer : IDisposable
         }
 
         _info.CountEmitted();
-        if (batch.IsFull)
+        if (_batch!.IsFull)
         {
             Flush();
+        }
+
+        return true;
+    }
+
+    /// <summary>Rejects the event <see cref="Accept"/> refused (time going backwards), quoting <paramref name="raw"/>.</summary>
+    public void RejectBackwards(in TraceEvent ev, string raw)
+    {
+        var (line, time) = (ev.Line, ev.TimeNs);
+        _batch!.RemoveLast();
+        Reject(line, "time_ns", $"time goes backwards ({time} after {_lastTime})", raw);
+    }
+
+    /// <summary>Rejects a row that failed to parse (already counted by <see cref="Next"/> or <see cref="Add"/>).</summary>
+    public void Reject(RowError error, long line, bool endsMidRow) =>
+        Reject(line, error.Column, endsMidRow ? "file ends mid-row: " + error.Reason : error.Reason, error.Raw);
+
+    /// <summary>The parallel path: takes the next parsed row in trace order; <paramref name="endsMidRow"/> marks the last row of a file with no final line break.</summary>
+    public void Add(in ParsedRow row, bool endsMidRow)
+    {
+        var line = row.Event.Line;
+        ref var ev = ref Next(line);
+        if (row.Error is { } error)
+        {
+            Drop();
+            Reject(error, line, endsMidRow);
+            return;
+        }
+
+        ev = row.Event;
+        var raw = TakeCapture(row.RecordNumber);
+        if (!Accept(ref ev))
+        {
+            RejectBackwards(in ev, raw ?? RawRecords?.Read(row.ByteOffset, row.RawLength) ?? "");
         }
     }
 
@@ -118,10 +164,16 @@ public sealed class EventSequencer : IDisposable
 
     private void DrainSkipped(long beforeLine, bool endsMidRow)
     {
-        // IsEmpty first (the usual case): TryPeek marks the queue segment as observed, which costs far more per row.
-        while (!Skipped.IsEmpty && Skipped.TryPeek(out var skipped) && skipped.Line < beforeLine)
+        // A counter, not the queue, on the per-row path: even IsEmpty on a ConcurrentQueue costs more than the parse of a field.
+        if (Volatile.Read(ref _skippedQueued) == _skippedTaken)
+        {
+            return;
+        }
+
+        while (Skipped.TryPeek(out var skipped) && skipped.Line < beforeLine)
         {
             Skipped.TryDequeue(out _);
+            _skippedTaken++;
             _dataRow++;
             _info.CountRead();
             var last = endsMidRow && Skipped.IsEmpty;
