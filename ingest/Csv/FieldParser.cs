@@ -9,30 +9,35 @@ namespace MmReplay.Ingest.Csv;
 /// </summary>
 public static class FieldParser
 {
-    /// <summary>ulong.MaxValue / 10: the largest value a further decimal digit may be appended to (with that digit &lt;= 5).</summary>
-    private const ulong DecimalLimit = ulong.MaxValue / 10;
+    /// <summary>Up to 19 decimal digits cannot overflow a ulong, so the common field needs no check per digit.</summary>
+    private const int SafeDecimalDigits = 19;
+
+    /// <summary>16 hex digits fill a ulong.</summary>
+    private const int HexDigits = 16;
 
     /// <summary>Unsigned decimal; leading zeros allowed, as Utf8Parser allows them.</summary>
     public static bool TryDecimal(ReadOnlySpan<byte> s, out ulong value)
     {
-        value = 0;
-        if (s.IsEmpty)
+        if (s.Length > SafeDecimalDigits || s.IsEmpty)
         {
-            return false;
+            return TryLongDecimal(s, out value);
         }
 
+        // A local, not the out parameter, so the running value stays in a register.
+        ulong result = 0;
         foreach (var b in s)
         {
             var digit = (uint)(b - '0');
-            if (digit > 9 || value > DecimalLimit || (value == DecimalLimit && digit > ulong.MaxValue % 10))
+            if (digit > 9)
             {
                 value = 0;
                 return false;
             }
 
-            value = (value * 10) + digit;
+            result = (result * 10) + digit;
         }
 
+        value = result;
         return true;
     }
 
@@ -63,39 +68,79 @@ public static class FieldParser
     public static bool TryHex(ReadOnlySpan<byte> s, out ulong value)
     {
         value = 0;
-        if (s.IsEmpty)
+        var digits = s.TrimStart((byte)'0');
+        if (digits.Length > HexDigits || s.IsEmpty)
         {
             return false;
         }
 
-        foreach (var b in s)
+        ulong result = 0;
+
+        // A table, not comparisons: digits and letters mix at random in addresses, so branches on them mispredict.
+        var table = HexValues;
+        foreach (var b in digits)
         {
-            var digit = (uint)(b - '0');
-            if (digit > 9)
+            var digit = table[b];
+            if (digit > 0xf)
             {
-                digit = (uint)((b | 0x20) - 'a');
-                if (digit > 5)
-                {
-                    value = 0;
-                    return false;
-                }
-
-                digit += 10;
-            }
-
-            if (value > ulong.MaxValue >> 4)
-            {
-                value = 0;
                 return false;
             }
 
-            value = (value << 4) | digit;
+            result = (result << 4) | digit;
         }
 
+        value = result;
         return true;
     }
 
     /// <summary>"bad hex '0xZZ'" or "bad number 'abc'", as the text looks.</summary>
     public static string Bad(ReadOnlySpan<byte> s) =>
         (IsHex(s) ? "bad hex '" : "bad number '") + System.Text.Encoding.UTF8.GetString(s) + "'";
+
+    /// <summary>The rare long field: leading zeros, or a value near ulong.MaxValue (20 digits).</summary>
+    private static bool TryLongDecimal(ReadOnlySpan<byte> s, out ulong value)
+    {
+        value = 0;
+        var digits = s.TrimStart((byte)'0');
+        if (digits.IsEmpty)
+        {
+            return !s.IsEmpty; // all zeros
+        }
+
+        if (digits.Length <= SafeDecimalDigits)
+        {
+            return TryDecimal(digits, out value);
+        }
+
+        var last = (uint)(digits[^1] - '0');
+        if (digits.Length > SafeDecimalDigits + 1 || !TryDecimal(digits[..^1], out value) || last > 9 || value > (ulong.MaxValue - last) / 10)
+        {
+            value = 0;
+            return false;
+        }
+
+        value = (value * 10) + last;
+        return true;
+    }
+
+    /// <summary>Hex digit values by byte; 0xff for a byte that is not a hex digit.</summary>
+    private static ReadOnlySpan<byte> HexValues =>
+    [
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, // '0'..'9'
+        0xff, 10, 11, 12, 13, 14, 15, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, // 'A'..'F'
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 10, 11, 12, 13, 14, 15, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, // 'a'..'f'
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    ];
 }
