@@ -92,7 +92,7 @@ public sealed class CsvTraceReader : ITraceReader
                 {
                     if (time < highestTime)
                     {
-                        sequencer.Captures.Enqueue(new RawCapture(row.RowNumber, Encoding.UTF8.GetString(row.RawRecord)));
+                        sequencer.Capture(new RawCapture(row.RowNumber, Encoding.UTF8.GetString(row.RawRecord)));
                     }
                     else
                     {
