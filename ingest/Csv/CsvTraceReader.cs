@@ -165,7 +165,10 @@ public sealed class CsvTraceReader : ITraceReader
         sequencer.Complete(midRow);
     }
 
-    /// <summary>Workers parse rows into values; the sequencer takes them in trace order, one row behind (see <see cref="ReadInPlace"/>).</summary>
+    /// <summary>
+    /// Workers parse rows into values; the sequencer takes them in trace order as they come, except a bad row, held
+    /// until the next one as in <see cref="ReadInPlace"/> (a valid row is never copied again to be held).
+    /// </summary>
     private void ReadParallel(CsvReader csv, CsvRowParser parser, EventSequencer sequencer, CancellationToken cancel)
     {
         var held = default(ParsedRow);
@@ -175,10 +178,18 @@ public sealed class CsvTraceReader : ITraceReader
             if (holding)
             {
                 sequencer.Add(in held, endsMidRow: false);
+                holding = false;
             }
 
-            held = row;
-            holding = true;
+            if (row.Error is null)
+            {
+                sequencer.Add(in row, endsMidRow: false);
+            }
+            else
+            {
+                (held, holding) = (row, true);
+            }
+
             cancel.ThrowIfCancellationRequested();
         }
 
