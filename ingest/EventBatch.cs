@@ -36,6 +36,14 @@ public sealed class EventBatch
         return ref slot;
     }
 
+    /// <summary>Append a copy of <paramref name="ev"/> (no clearing first) and return its slot.</summary>
+    public ref TraceEvent Add(in TraceEvent ev)
+    {
+        ref var slot = ref _events[Count++];
+        slot = ev;
+        return ref slot;
+    }
+
     /// <summary>Reserve the next <paramref name="count"/> slots, cleared, for filling column by column.</summary>
     public Span<TraceEvent> Append(int count)
     {

@@ -76,9 +76,7 @@ public sealed class EventSequencer : IDisposable
     /// </summary>
     public ref TraceEvent Next(long line)
     {
-        DrainSkipped(line, endsMidRow: false);
-        _dataRow++;
-        _info.CountRead();
+        Count(line);
         ref var ev = ref (_batch ??= new EventBatch(_options.BatchSize)).Add();
         ev.Line = line;
         return ref ev;
@@ -142,15 +140,15 @@ public sealed class EventSequencer : IDisposable
     public void Add(in ParsedRow row, bool endsMidRow)
     {
         var line = row.Event.Line;
-        ref var ev = ref Next(line);
+        Count(line);
         if (row.Error is { } error)
         {
-            Drop();
             Reject(error, line, endsMidRow);
             return;
         }
 
-        ev = row.Event;
+        // Copied into its slot whole: no clearing first, which is time on the one thread every row goes through.
+        ref var ev = ref (_batch ??= new EventBatch(_options.BatchSize)).Add(in row.Event);
         var raw = TakeCapture(row.RecordNumber);
         if (!Accept(ref ev))
         {
@@ -169,6 +167,14 @@ public sealed class EventSequencer : IDisposable
     {
         _batch?.Release();
         _batch = null;
+    }
+
+    /// <summary>Counts the data row at <paramref name="line"/>, after the skipped records that precede it.</summary>
+    private void Count(long line)
+    {
+        DrainSkipped(line, endsMidRow: false);
+        _dataRow++;
+        _info.CountRead();
     }
 
     private void DrainSkipped(long beforeLine, bool endsMidRow)
