@@ -45,12 +45,21 @@ public sealed class IngestBench : IBenchSuite
         var lines = new List<string> { $"trace {large}: {bytes / 1e6:F0} MB; arrow trace {arrowBytes / 1e6:F0} MB ({(double)arrowBytes / Math.Max(1, TraceRows(arrow)):F1} bytes/row)" };
         // MMREPLAY_BENCH_SKIP_CSV=1 measures the Arrow reader alone (iteration on it).
         var csv = Environment.GetEnvironmentVariable("MMREPLAY_BENCH_SKIP_CSV") != "1";
-        var floor = Measure("wc -l (floor)", bytes, () => WcLines(large));
-        var bare = csv ? Measure("CsvHelper GetRecords<T>, no validation (reference)", bytes, () => Bare(large)) : floor;
-        var one = csv ? Measure("mmreplay CSV ingest, 1 thread, full validation", bytes, () => ReadAsync(large, 1, cancel).GetAwaiter().GetResult().Events) : floor;
-        var all = csv ? Measure($"mmreplay CSV ingest, {Environment.ProcessorCount} threads", bytes, () => ReadAsync(large, -1, cancel).GetAwaiter().GetResult().Events) : floor;
-        var fast = Measure("mmreplay Arrow trace reader", arrowBytes, () => ReadAsync(arrow, 1, cancel).GetAwaiter().GetResult().Events);
-        var decode = Measure("ArrowReader batches only, public defaults", arrowBytes, () => TraceRows(arrow));
+        lines.Add("load average before: " + LoadAverage());
+        var runs = new List<Run> { new("wc -l (floor)", bytes, () => WcLines(large)) };
+        if (csv)
+        {
+            runs.Add(new("CsvHelper GetRecords<T>, no validation (reference)", bytes, () => Bare(large)));
+            runs.Add(new("mmreplay CSV ingest, 1 thread, full validation", bytes, () => ReadAsync(large, 1, cancel).GetAwaiter().GetResult().Events));
+            runs.Add(new($"mmreplay CSV ingest, {Environment.ProcessorCount} threads", bytes, () => ReadAsync(large, -1, cancel).GetAwaiter().GetResult().Events));
+        }
+
+        runs.Add(new("mmreplay Arrow trace reader", arrowBytes, () => ReadAsync(arrow, 1, cancel).GetAwaiter().GetResult().Events));
+        runs.Add(new("ArrowReader batches only, public defaults", arrowBytes, () => TraceRows(arrow)));
+        var measured = Measure(runs);
+        var floor = measured[0];
+        var (bare, one, all) = csv ? (measured[1], measured[2], measured[3]) : (floor, floor, floor);
+        var (fast, decode) = (measured[^2], measured[^1]);
         foreach (var m in new[] { floor, bare, one, all, fast, decode })
         {
             lines.Add(m.ToString());
@@ -62,6 +71,7 @@ public sealed class IngestBench : IBenchSuite
             $"machine: {Environment.ProcessorCount} busy-spinning threads got {CoresAvailable(Environment.ProcessorCount):F2} cores, 1 thread {CoresAvailable(1):F2} (the all-cores ratio cannot exceed their quotient)"));
         lines.Add(string.Create(CultureInfo.InvariantCulture,
             $"ratios by CPU time: 1-thread / bare CsvHelper = {bare.CpuSeconds / one.CpuSeconds:F2}; all cores / 1 thread (wall) = {one.Seconds / all.Seconds:F2}, CPU used {all.CpuSeconds / all.Seconds:F2} cores; Arrow = {fast.Events / fast.CpuSeconds / 1e6:F1} M events per CPU second"));
+        lines.Add("load average after: " + LoadAverage());
         if (megabytes == 1024)
         {
             lines.Add(Child(Generate(Path.Combine(work, "trace-100m.csv"), 100L << 20)));
@@ -153,37 +163,68 @@ public sealed class IngestBench : IBenchSuite
     }
 
     /// <summary>
-    /// Median of three timed runs after one warm-up, wall and CPU time (Process.TotalProcessorTime, whole process): the
-    /// machine is shared, so wall time also measures the neighbours; CPU time does not.
+    /// Median of three timed rounds after one warm-up each, wall and CPU time (Process.TotalProcessorTime, whole
+    /// process). The rounds interleave the measurements (each round runs every one once), so a neighbour's build that
+    /// comes and goes on this shared machine weighs on the reference and on our reader alike; wall time also measures
+    /// the neighbours, CPU time does not.
     /// </summary>
-    private static Measurement Measure(string name, long bytes, Func<long> run)
+    private static List<Measurement> Measure(List<Run> runs)
     {
         // MMREPLAY_BENCH_ONLY=<part of a name> runs that measurement alone (profiling one path); the others read as 1 s.
-        if (Environment.GetEnvironmentVariable("MMREPLAY_BENCH_ONLY") is { Length: > 0 } only && !name.Contains(only, StringComparison.Ordinal))
+        var only = Environment.GetEnvironmentVariable("MMREPLAY_BENCH_ONLY");
+        var active = runs.ConvertAll(r => only is not { Length: > 0 } || r.Name.Contains(only, StringComparison.Ordinal));
+        var counts = new long[runs.Count];
+        var times = new List<double>[runs.Count];
+        var cpus = new List<double>[runs.Count];
+        for (var i = 0; i < runs.Count; i++)
         {
-            return new Measurement(name, bytes, 1, 1, 1);
+            (times[i], cpus[i]) = ([], []);
+            counts[i] = active[i] ? runs[i].Work() : 0;
         }
 
-        var count = run();
-        var times = new List<double>();
-        var cpus = new List<double>();
         using var process = Process.GetCurrentProcess();
-        for (var i = 0; i < 3; i++)
+        for (var round = 0; round < 3; round++)
         {
-            process.Refresh();
-            var cpu = process.TotalProcessorTime;
-            var clock = Stopwatch.StartNew();
-            count = run();
-            times.Add(clock.Elapsed.TotalSeconds);
-            process.Refresh();
-            cpus.Add((process.TotalProcessorTime - cpu).TotalSeconds);
+            for (var i = 0; i < runs.Count; i++)
+            {
+                if (!active[i])
+                {
+                    continue;
+                }
+
+                // Each measurement starts on a collected heap, as BenchmarkDotNet starts each iteration: the garbage of the
+                // one before (the reference allocates a string per field) is not collected on the next one's time.
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                GC.Collect();
+                process.Refresh();
+                var cpu = process.TotalProcessorTime;
+                var clock = Stopwatch.StartNew();
+                counts[i] = runs[i].Work();
+                times[i].Add(clock.Elapsed.TotalSeconds);
+                process.Refresh();
+                cpus[i].Add((process.TotalProcessorTime - cpu).TotalSeconds);
+            }
         }
 
-        times.Sort();
-        cpus.Sort();
-        Console.WriteLine($"  measured {name}: {times[1]:F2} s wall, {cpus[1]:F2} s CPU");
-        return new Measurement(name, bytes, count, times[1], cpus[1]);
+        var measured = new List<Measurement>();
+        for (var i = 0; i < runs.Count; i++)
+        {
+            var (time, cpu) = active[i] ? (Median(times[i]), Median(cpus[i])) : (1, 1);
+            Console.WriteLine($"  measured {runs[i].Name}: {time:F2} s wall, {cpu:F2} s CPU");
+            measured.Add(new Measurement(runs[i].Name, runs[i].Bytes, counts[i], time, cpu));
+        }
+
+        return measured;
     }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        return values[values.Count / 2];
+    }
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
 
     private static string Child(string path)
     {
@@ -237,6 +278,8 @@ public sealed class IngestBench : IBenchSuite
         File.Move(path + ".tmp", path, overwrite: true);
         return path;
     }
+
+    private sealed record Run(string Name, long Bytes, Func<long> Work);
 
     private sealed record Measurement(string Name, long Bytes, long Events, double Seconds, double CpuSeconds)
     {

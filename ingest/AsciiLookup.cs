@@ -1,10 +1,11 @@
+using System.Buffers.Binary;
 using System.Text;
 
 namespace MmReplay.Ingest;
 
 /// <summary>
 /// A fixed table of short ASCII words (op names, arg keys, enum values) looked up straight from UTF-8 field
-/// bytes: an open-addressing table over the words' bytes (FNV-1a hash, byte comparison), so the hot path neither
+/// bytes: an open-addressing table over the words' bytes (a hash of a few bytes, byte comparison), so the hot path neither
 /// allocates nor widens the bytes to chars. Lookups are ordinal: a non-ASCII or longer word simply finds nothing.
 /// </summary>
 public sealed class AsciiLookup<T>
@@ -80,14 +81,19 @@ public sealed class AsciiLookup<T>
         return null;
     }
 
+    /// <summary>
+    /// The length and the first and last two bytes: enough to tell the vocabulary's words apart (a collision only
+    /// costs a probe), and far cheaper on the hot path than hashing every byte.
+    /// </summary>
     private static int Hash(ReadOnlySpan<byte> word)
     {
-        var hash = 2166136261u;
-        foreach (var b in word)
+        var hash = word.Length switch
         {
-            hash = (hash ^ b) * 16777619u;
-        }
-
+            0 => 0u,
+            1 => word[0],
+            _ => ((uint)BinaryPrimitives.ReadUInt16LittleEndian(word) << 16) ^ BinaryPrimitives.ReadUInt16LittleEndian(word[^2..]),
+        };
+        hash = (hash ^ (uint)word.Length) * 0x9E3779B1u;
         return (int)(hash ^ (hash >> 15));
     }
 }

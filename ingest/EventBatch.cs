@@ -36,6 +36,23 @@ public sealed class EventBatch
         return ref slot;
     }
 
+    /// <summary>Append a copy of <paramref name="ev"/> (no clearing first) and return its slot.</summary>
+    public ref TraceEvent Add(in TraceEvent ev)
+    {
+        ref var slot = ref _events[Count++];
+        slot = ev;
+        return ref slot;
+    }
+
+    /// <summary>Reserve the next <paramref name="count"/> slots, cleared, for filling column by column.</summary>
+    public Span<TraceEvent> Append(int count)
+    {
+        var slots = _events.AsSpan(Count, count);
+        slots.Clear();
+        Count += count;
+        return slots;
+    }
+
     /// <summary>Drop the last added event (a row that failed validation after Add).</summary>
     public void RemoveLast() => Count--;
 

@@ -15,10 +15,11 @@ public sealed class ArrowTraceWriter : IDisposable
     private readonly Utf8ColumnBuilder _dev;
     private readonly PrimitiveColumnBuilder<byte>[] _bytes;
 
-    public ArrowTraceWriter(string path, int pageSize, Func<int, string> deviceName)
+    /// <param name="options">Writer options; the defaults unless a caller needs another record batch size (tests).</param>
+    public ArrowTraceWriter(string path, int pageSize, Func<int, string> deviceName, ArrowWriterOptions? options = null)
     {
         _deviceName = deviceName;
-        _writer = ArrowWriter.Create(path, ArrowTraceSchema.Create(pageSize));
+        _writer = ArrowWriter.Create(path, ArrowTraceSchema.Create(pageSize), options);
         _line = _writer.Int64(ArrowTraceSchema.Line);
         _time = _writer.UInt64(ArrowTraceSchema.TimeNs);
         _cpu = _writer.Int32(ArrowTraceSchema.Cpu);

@@ -81,7 +81,7 @@ public sealed class CsvTraceReader : ITraceReader
             DetectSeparatorHint = false,
             FieldCountMismatch = CsvFieldCountHandling.Allow, // the parser rejects it, naming the missing column
             MalformedData = CsvMalformedDataHandling.Skip, // Recover would repair bad quoting silently
-            OnMalformedRecord = m => sequencer.Skipped.Enqueue(
+            OnMalformedRecord = m => sequencer.Skip(
                 new SkippedRecord(m.LineNumber, MalformedReason(m.Reason), m.RawRecord)),
             // Parallel only (one thread captures in its own loop, without parsing the time twice): runs on the scanning
             // thread, in input order, and keeps the text of rows whose time is below an earlier row's, for the sequencer
@@ -92,7 +92,7 @@ public sealed class CsvTraceReader : ITraceReader
                 {
                     if (time < highestTime)
                     {
-                        sequencer.Captures.Enqueue(new RawCapture(row.RowNumber, Encoding.UTF8.GetString(row.RawRecord)));
+                        sequencer.Capture(new RawCapture(row.RowNumber, Encoding.UTF8.GetString(row.RawRecord)));
                     }
                     else
                     {
@@ -110,59 +110,103 @@ public sealed class CsvTraceReader : ITraceReader
         timeColumn = columns.TimeNs;
         sequencer.HasTime = columns.TimeNs >= 0;
         var parser = new CsvRowParser(columns, _input.PageSize, sequencer.Devices);
-        // One row behind the enumeration, so the last row is known to be last (a file that ends mid-row).
-        var held = default(ParsedRow);
-        var holding = false;
         if (_options.Parallelism == 1)
         {
-            while (csv.Read())
-            {
-                if (holding)
-                {
-                    sequencer.Add(in held, endsMidRow: false);
-                }
-
-                held = parser.Parse(csv);
-                holding = true;
-                if (held.Error is null && sequencer.HasTime)
-                {
-                    // Every row whose time is below the highest valid one so far is a reject the sequencer quotes.
-                    if (held.Event.TimeNs < highestTime)
-                    {
-                        sequencer.Captures.Enqueue(new RawCapture(held.RecordNumber, Encoding.UTF8.GetString(csv.RawRecord)));
-                    }
-                    else
-                    {
-                        highestTime = held.Event.TimeNs;
-                    }
-                }
-
-                cancel.ThrowIfCancellationRequested();
-            }
+            ReadInPlace(csv, parser, sequencer, cancel);
         }
         else
         {
-            foreach (var row in csv.ParallelEnumerate(parser.Parse, _options.Parallelism))
-            {
-                if (holding)
-                {
-                    sequencer.Add(in held, endsMidRow: false);
-                }
+            ReadParallel(csv, parser, sequencer, cancel);
+        }
+    }
 
-                held = row;
-                holding = true;
-                cancel.ThrowIfCancellationRequested();
+    /// <summary>
+    /// One thread: each row is parsed straight into its slot of the current batch (no copy of the event). A bad row
+    /// is held until the next one is read, so the last row is known to be last (a file that ends mid-row).
+    /// </summary>
+    private void ReadInPlace(CsvReader csv, CsvRowParser parser, EventSequencer sequencer, CancellationToken cancel)
+    {
+        RowError? held = null;
+        long heldLine = 0;
+        while (csv.Read())
+        {
+            if (held is not null)
+            {
+                sequencer.Reject(held, heldLine, endsMidRow: false);
+                held = null;
             }
+
+            var line = csv.LineNumber;
+            ref var ev = ref sequencer.Next(line);
+            var error = parser.Fill(csv, ref ev);
+            if (error is null)
+            {
+                if (!sequencer.Accept(ref ev))
+                {
+                    sequencer.RejectBackwards(in ev, Encoding.UTF8.GetString(csv.RawRecord));
+                }
+            }
+            else
+            {
+                sequencer.Drop();
+                error.Raw = Encoding.UTF8.GetString(csv.RawRecord);
+                (held, heldLine) = (error, line);
+            }
+
+            cancel.ThrowIfCancellationRequested();
         }
 
-        _input.CheckComplete();
-        var midRow = !_input.EndsWithLineBreak;
+        var midRow = EndOfInput();
+        if (held is not null)
+        {
+            sequencer.Reject(held, heldLine, endsMidRow: midRow && sequencer.NothingSkippedAfter(heldLine));
+        }
+
+        sequencer.Complete(midRow);
+    }
+
+    /// <summary>
+    /// Workers parse rows into values; the sequencer takes them in trace order as they come, except a bad row, held
+    /// until the next one as in <see cref="ReadInPlace"/> (a valid row is never copied again to be held).
+    /// </summary>
+    private void ReadParallel(CsvReader csv, CsvRowParser parser, EventSequencer sequencer, CancellationToken cancel)
+    {
+        var held = default(ParsedRow);
+        var holding = false;
+        foreach (var row in csv.ParallelEnumerate(parser.Parse, _options.Parallelism))
+        {
+            if (holding)
+            {
+                sequencer.Add(in held, endsMidRow: false);
+                holding = false;
+            }
+
+            if (row.Error is null)
+            {
+                sequencer.Add(in row, endsMidRow: false);
+            }
+            else
+            {
+                (held, holding) = (row, true);
+            }
+
+            cancel.ThrowIfCancellationRequested();
+        }
+
+        var midRow = EndOfInput();
         if (holding)
         {
             sequencer.Add(in held, endsMidRow: midRow && sequencer.NothingSkippedAfter(held.Event.Line));
         }
 
         sequencer.Complete(midRow);
+    }
+
+    /// <summary>Checks the input ended cleanly (gzip trailer); true when it has no final line break.</summary>
+    private bool EndOfInput()
+    {
+        _input.CheckComplete();
+        return !_input.EndsWithLineBreak;
     }
 
     private static string MalformedReason(CsvMalformedReason reason) => reason switch

@@ -85,15 +85,19 @@ public sealed class RejectionTests
     public void Time_check_compares_with_the_last_accepted_row()
     {
         // Row 2 (time 50) is rejected for its op, so row 3 (time 20) is compared with row 1 (10) and accepted;
-        // row 4 (15) then goes backwards against row 3 (20).
-        using var file = new TraceFile(Header + Good1 + "50,0,100,100,wrte,0x10000,4096,\n" + "20,0,100,100,read,0x10000,,\n"
-            + "15,0,100,100,read,0x10000,,\n");
-        var (events, rejects, info) = file.Read(2);
+        // row 4 (15) then goes backwards against row 3 (20). One thread quotes the row it is on; two threads read a
+        // plain file's row back by its offset, and a gzip's from what the scanning thread captured.
+        const string Rows = Header + Good1 + "50,0,100,100,wrte,0x10000,4096,\n" + "20,0,100,100,read,0x10000,,\n" + "15,0,100,100,read,0x10000,,\n";
+        foreach (var (parallelism, name) in new[] { (1, "t.csv"), (2, "t.csv"), (2, "t.csv.gz") })
+        {
+            using var file = new TraceFile(Rows, name, gzip: name.EndsWith(".gz", StringComparison.Ordinal));
+            var (events, rejects, info) = file.Read(parallelism);
 
-        Assert.Equal([10UL, 20UL], events.Select(e => e.TimeNs));
-        Assert.Equal(["unknown op 'wrte'", "time goes backwards (15 after 20)"], rejects.Select(r => r.Reason));
-        Assert.Equal("15,0,100,100,read,0x10000,,", rejects[1].RawText);
-        Assert.Equal((4L, 2L, 2L), (info.RowsRead, info.EventsEmitted, info.RowsRejected));
+            Assert.Equal([10UL, 20UL], events.Select(e => e.TimeNs));
+            Assert.Equal(["unknown op 'wrte'", "time goes backwards (15 after 20)"], rejects.Select(r => r.Reason));
+            Assert.Equal("15,0,100,100,read,0x10000,,", rejects[1].RawText);
+            Assert.Equal((4L, 2L, 2L), (info.RowsRead, info.EventsEmitted, info.RowsRejected));
+        }
     }
 
     [Fact]

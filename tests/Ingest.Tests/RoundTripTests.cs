@@ -1,5 +1,6 @@
 using System.Globalization;
 using MmReplay.Ingest;
+using MmReplay.Ingest.ArrowTrace;
 using MmReplay.Ingest.Csv;
 
 namespace MmReplay.Ingest.Tests;
@@ -53,17 +54,8 @@ public sealed class RoundTripTests
     {
         // CSV -> Arrow -> CSV: all three read back as the same events (every op, devices, lines kept as provenance).
         const int Count = 5_000;
-        var synthetic = new SyntheticTrace(7);
         using var file = new TraceFile("");
-        using (var stream = File.Create(file.Path))
-        using (var writer = new CsvTraceWriter(stream, 4096, id => synthetic.Devices[id]))
-        {
-            for (var i = 0; i < Count; i++)
-            {
-                var ev = synthetic.Next();
-                writer.Write(in ev);
-            }
-        }
+        var synthetic = WriteSynthetic(file, seed: 7, Count);
 
         var arrow = Path.Combine(file.Directory, "t.arrow");
         var back = Path.Combine(file.Directory, "back.csv.gz");
@@ -82,5 +74,55 @@ public sealed class RoundTripTests
         Assert.Equal(synthetic.Devices, arrowReader.Info.DeviceNames);
         Assert.True(backReader.Info.Gzip);
         Assert.True(fromCsv.SequenceEqual(fromBack), "CSV and CSV-from-Arrow event streams differ");
+    }
+
+    [Theory]
+    [InlineData(1000)] // 5 record batches, the last one short: read two at a time, alternately by two readers
+    [InlineData(2500)] // 2 record batches, both full
+    public async Task Arrow_trace_of_many_record_batches_reads_back_in_order(int batchRows)
+    {
+        // 4 600 events of every op: the Arrow trace holds them in ceil(4600 / batchRows) record batches, read back
+        // (in output batches of 777, which straddle record batches) as exactly the events written, in order.
+        const int Count = 4_600;
+        using var file = new TraceFile("");
+        WriteSynthetic(file, seed: 11, Count);
+
+        var (expected, _, info) = file.Read();
+        var arrow = Path.Combine(file.Directory, "batches.arrow");
+        using (var writer = new ArrowTraceWriter(arrow, 4096, id => info.DeviceNames[id], new Arrow.ArrowWriterOptions { BatchRows = batchRows }))
+        {
+            foreach (var ev in expected)
+            {
+                writer.Write(in ev);
+            }
+
+            writer.Complete();
+        }
+
+        using var reader = TraceReaders.Open(arrow, TraceReaderOptions.Default with { BatchSize = 777 }, null);
+        var events = await TraceReaders.ReadAllAsync(reader);
+
+        Assert.Equal(Count, events.Count);
+        for (var i = 0; i < Count; i++)
+        {
+            Assert.True(expected[i].Equals(events[i]), $"{batchRows} rows per record batch: event {i} (line {expected[i].Line}, {expected[i].Op}) differs");
+        }
+
+        Assert.Equal(info.DeviceNames, reader.Info.DeviceNames);
+    }
+
+    /// <summary>Writes <paramref name="count"/> events of the seeded synthetic stream as the CSV trace <paramref name="file"/>.</summary>
+    private static SyntheticTrace WriteSynthetic(TraceFile file, int seed, int count)
+    {
+        var synthetic = new SyntheticTrace(seed);
+        using var stream = File.Create(file.Path);
+        using var writer = new CsvTraceWriter(stream, 4096, id => synthetic.Devices[id]);
+        for (var i = 0; i < count; i++)
+        {
+            var ev = synthetic.Next();
+            writer.Write(in ev);
+        }
+
+        return synthetic;
     }
 }
