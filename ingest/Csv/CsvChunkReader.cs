@@ -216,7 +216,12 @@ public sealed class CsvChunkReader
                     ev.Device = GlobalDevice(chunk, devices, ev.Device);
                 }
 
-                events[kept++] = ev;
+                if (kept != i)
+                {
+                    events[kept] = ev; // close the gap a reject left (rare: no copy otherwise)
+                }
+
+                kept++;
             }
 
             batch.Truncate(kept);
