@@ -46,6 +46,17 @@ public sealed class ChunkedCsvTests
     }
 
     [Fact]
+    public void Strict_stops_at_the_first_reject_in_file_order()
+    {
+        // 16-byte segments put every line in a chunk of its own (header 29 bytes, rows 19): the first reject in file
+        // order is line 3 (its time 5 is below line 2's 9), found only at the seam, before line 4's unknown op.
+        using var file = new TraceFile("time_ns,cpu,pid,op,addr,args\n" + "9,0,1,read,0x1000,\n" + "5,0,1,read,0x1000,\n" + "7,0,1,bogus,,\n");
+        using var reader = TraceReaders.Open(file.Path, new TraceReaderOptions { Parallelism = 2, CsvChunkBytes = 16, Strict = true }, null);
+        var error = Assert.Throws<TraceRejectedException>(() => TraceReaders.ReadAllAsync(reader).GetAwaiter().GetResult());
+        Assert.Equal((3L, "time_ns", "time goes backwards (5 after 9)"), (error.Rejection.Line, error.Rejection.Column, error.Rejection.Reason));
+    }
+
+    [Fact]
     public void Planner_splits_after_line_breaks_and_counts_the_lines_before()
     {
         var text = "a,b\n1,2\n333,4\n5,6\n77,8\n";
