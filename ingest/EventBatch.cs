@@ -53,6 +53,12 @@ public sealed class EventBatch
         return slots;
     }
 
+    /// <summary>The filled part, writable (the CSV reader fixes up events of a chunk read ahead before sending them).</summary>
+    internal Span<TraceEvent> Filled => _events.AsSpan(0, Count);
+
+    /// <summary>Keep only the first <paramref name="count"/> events.</summary>
+    internal void Truncate(int count) => Count = Math.Min(count, Count);
+
     /// <summary>Drop the last added event (a row that failed validation after Add).</summary>
     public void RemoveLast() => Count--;
 

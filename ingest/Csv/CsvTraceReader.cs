@@ -40,7 +40,7 @@ public sealed class CsvTraceReader : ITraceReader
         try
         {
             using var sequencer = new EventSequencer(Info, _input.DisplayName, _rejects, _options, output, () => _input.BytesRead, cancel);
-            Read(sequencer, cancel);
+            Read(sequencer, output, cancel);
             output.TryComplete();
         }
         catch (Exception e)
@@ -60,7 +60,7 @@ public sealed class CsvTraceReader : ITraceReader
         }
     }
 
-    private void Read(EventSequencer sequencer, CancellationToken cancel)
+    private void Read(EventSequencer sequencer, ChannelWriter<EventBatch> output, CancellationToken cancel)
     {
         // A plain file read in parallel gives the text of a late reject back by its offset (RawRecordReader), so the
         // scanning thread, which all workers wait on, need not look into every row's fields.
@@ -69,20 +69,8 @@ public sealed class CsvTraceReader : ITraceReader
         sequencer.RawRecords = rawRecords;
         var timeColumn = -1;
         ulong highestTime = 0;
-        var options = CsvReaderOptions.Default with
+        var options = Options(sequencer, hasHeader: true) with
         {
-            Separator = ',',
-            HasHeader = true,
-            CommentPrefix = '#',
-            SkipEmptyLines = true,
-            TrimWhitespace = false,
-            AllowLineBreaksInQuotes = true,
-            TrackLineNumbers = true,
-            DetectSeparatorHint = false,
-            FieldCountMismatch = CsvFieldCountHandling.Allow, // the parser rejects it, naming the missing column
-            MalformedData = CsvMalformedDataHandling.Skip, // Recover would repair bad quoting silently
-            OnMalformedRecord = m => sequencer.Skip(
-                new SkippedRecord(m.LineNumber, MalformedReason(m.Reason), m.RawRecord)),
             // Parallel only (one thread captures in its own loop, without parsing the time twice): runs on the scanning
             // thread, in input order, and keeps the text of rows whose time is below an earlier row's, for the sequencer
             // to quote if it rejects them. Never skips.
@@ -109,10 +97,15 @@ public sealed class CsvTraceReader : ITraceReader
         var columns = CsvColumns.Resolve(csv.Headers, _input.DisplayName, csv.Headers.Count == 0 ? 1 : csv.LineNumber);
         timeColumn = columns.TimeNs;
         sequencer.HasTime = columns.TimeNs >= 0;
+        if (rereadable && ReadInChunks(csv, columns, output, cancel))
+        {
+            return;
+        }
+
         var parser = new CsvRowParser(columns, _input.PageSize, sequencer.Devices);
         if (_options.Parallelism == 1)
         {
-            ReadInPlace(csv, parser, sequencer, cancel);
+            ReadInPlace(csv, parser, sequencer, EndOfInput, cancel);
         }
         else
         {
@@ -121,10 +114,27 @@ public sealed class CsvTraceReader : ITraceReader
     }
 
     /// <summary>
+    /// A plain file that splits safely at line breaks (<see cref="CsvChunkPlanner"/>) is read by one-thread readers
+    /// over its chunks at once (<see cref="CsvChunkReader"/>); false when it does not split, to read it as a stream.
+    /// </summary>
+    private bool ReadInChunks(CsvReader csv, CsvColumns columns, ChannelWriter<EventBatch> output, CancellationToken cancel)
+    {
+        var threads = _options.Parallelism > 0 ? _options.Parallelism : Environment.ProcessorCount;
+        var chunks = CsvChunkPlanner.Plan(_input.Path, _options.CsvChunkBytes, threads);
+        if (chunks is null || csv.LineNumber > chunks[1].LinesBefore)
+        {
+            return false; // not safe to split, too small, or the header is not in the first chunk
+        }
+
+        new CsvChunkReader(_input.Path, _input.DisplayName, Info, _rejects, _options, columns, chunks).Read(output, cancel);
+        return true;
+    }
+
+    /// <summary>
     /// One thread: each row is parsed straight into its slot of the current batch (no copy of the event). A bad row
     /// is held until the next one is read, so the last row is known to be last (a file that ends mid-row).
     /// </summary>
-    private void ReadInPlace(CsvReader csv, CsvRowParser parser, EventSequencer sequencer, CancellationToken cancel)
+    internal static void ReadInPlace(CsvReader csv, CsvRowParser parser, EventSequencer sequencer, Func<bool> endsMidRow, CancellationToken cancel)
     {
         RowError? held = null;
         long heldLine = 0;
@@ -156,7 +166,7 @@ public sealed class CsvTraceReader : ITraceReader
             cancel.ThrowIfCancellationRequested();
         }
 
-        var midRow = EndOfInput();
+        var midRow = endsMidRow();
         if (held is not null)
         {
             sequencer.Reject(held, heldLine, endsMidRow: midRow && sequencer.NothingSkippedAfter(heldLine));
@@ -208,6 +218,22 @@ public sealed class CsvTraceReader : ITraceReader
         _input.CheckComplete();
         return !_input.EndsWithLineBreak;
     }
+
+    /// <summary>CsvHelper settings for trace format v1; malformed records go to <paramref name="sequencer"/> to be rejected in order.</summary>
+    internal static CsvReaderOptions Options(EventSequencer sequencer, bool hasHeader) => CsvReaderOptions.Default with
+    {
+        Separator = ',',
+        HasHeader = hasHeader,
+        CommentPrefix = '#',
+        SkipEmptyLines = true,
+        TrimWhitespace = false,
+        AllowLineBreaksInQuotes = true,
+        TrackLineNumbers = true,
+        DetectSeparatorHint = false,
+        FieldCountMismatch = CsvFieldCountHandling.Allow, // the parser rejects it, naming the missing column
+        MalformedData = CsvMalformedDataHandling.Skip, // Recover would repair bad quoting silently
+        OnMalformedRecord = m => sequencer.Skip(new SkippedRecord(m.LineNumber, MalformedReason(m.Reason), m.RawRecord)),
+    };
 
     private static string MalformedReason(CsvMalformedReason reason) => reason switch
     {

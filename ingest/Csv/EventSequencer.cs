@@ -44,6 +44,9 @@ public sealed class EventSequencer : IDisposable
 
     public DeviceRegistry Devices { get; } = new();
 
+    /// <summary>Told the time of a row before it is rejected for going backwards (a chunk's reject is reworded at stitch time).</summary>
+    public Action<ulong>? OnBackwards { get; set; }
+
     /// <summary>Filled by the scanning thread (<see cref="Skip"/>), ahead of the rows that follow them.</summary>
     private ConcurrentQueue<SkippedRecord> Skipped { get; } = new();
 
@@ -129,6 +132,7 @@ public sealed class EventSequencer : IDisposable
     {
         var (line, time) = (ev.Line, ev.TimeNs);
         _batch!.RemoveLast();
+        OnBackwards?.Invoke(time);
         Reject(line, "time_ns", $"time goes backwards ({time} after {_lastTime})", raw);
     }
 

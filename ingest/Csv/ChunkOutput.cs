@@ -1,0 +1,46 @@
+using System.Buffers;
+
+namespace MmReplay.Ingest.Csv;
+
+/// <summary>
+/// What one chunk's reader produced, with everything numbered from the chunk's start (lines, data rows, devices):
+/// its batches, its rejects in order, and its text, kept to quote rows the stitcher rejects.
+/// </summary>
+public sealed class ChunkOutput(CsvChunk chunk, byte[] text, int length, TraceInfo localInfo) : IRejectSink
+{
+    private ulong? _backwardsTime;
+
+    public CsvChunk Chunk { get; } = chunk;
+
+    /// <summary>Counts and device names (in order of first appearance) of this chunk alone.</summary>
+    public TraceInfo Info { get; } = localInfo;
+
+    /// <summary>In order; the stitcher clears each entry it hands on.</summary>
+    public List<EventBatch?> Batches { get; } = [];
+
+    public List<ChunkReject> Rejects { get; } = [];
+
+    /// <summary>The chunk's bytes (a pooled array: <see cref="Release"/> gives it back).</summary>
+    public ReadOnlySpan<byte> Text => text.AsSpan(0, length);
+
+    /// <summary>Called by the chunk's sequencer just before it rejects a row whose time goes backwards.</summary>
+    public void NoteBackwards(ulong time) => _backwardsTime = time;
+
+    public void Reject(in Rejection r)
+    {
+        Rejects.Add(new ChunkReject(r, Info.EventsEmitted, _backwardsTime));
+        _backwardsTime = null;
+    }
+
+    /// <summary>Returns the text and any batches not handed on (a read that stopped early).</summary>
+    public void Release()
+    {
+        foreach (var batch in Batches)
+        {
+            batch?.Release();
+        }
+
+        Batches.Clear();
+        ArrayPool<byte>.Shared.Return(text);
+    }
+}
