@@ -240,14 +240,7 @@ public static partial class FtraceTextReader
     {
         ns = 0;
         used = 0;
-        ulong seconds = 0;
-        var i = 0;
-        var limit = Math.Min(s.Length, 18);
-        while (i < limit && IsDigit(s[i]))
-        {
-            seconds = (seconds * 10) + (ulong)(s[i++] - '0');
-        }
-
+        var i = Utf8Number.ReadDigits(s, 0, 18, out var seconds);
         if (i == 18 && i < s.Length && IsDigit(s[i]))
         {
             return false;
@@ -258,12 +251,7 @@ public static partial class FtraceTextReader
         if (dot)
         {
             var first = ++i;
-            limit = Math.Min(s.Length, first + 9);
-            while (i < limit && IsDigit(s[i]))
-            {
-                fraction = (fraction * 10) + (ulong)(s[i++] - '0');
-            }
-
+            i += Utf8Number.ReadDigits(s, first, 9, out fraction);
             if (i == first || (i < s.Length && IsDigit(s[i])))
             {
                 return false;
