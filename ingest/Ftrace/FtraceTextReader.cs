@@ -240,7 +240,14 @@ public static partial class FtraceTextReader
     {
         ns = 0;
         used = 0;
-        var i = Utf8Number.ReadDigits(s, 0, 18, out var seconds);
+        ulong seconds = 0;
+        var i = 0;
+        var limit = Math.Min(s.Length, 18);
+        while (i < limit && IsDigit(s[i]))
+        {
+            seconds = (seconds * 10) + (ulong)(s[i++] - '0');
+        }
+
         if (i == 18 && i < s.Length && IsDigit(s[i]))
         {
             return false;
@@ -251,7 +258,12 @@ public static partial class FtraceTextReader
         if (dot)
         {
             var first = ++i;
-            i += Utf8Number.ReadDigits(s, first, 9, out fraction);
+            limit = Math.Min(s.Length, first + 9);
+            while (i < limit && IsDigit(s[i]))
+            {
+                fraction = (fraction * 10) + (ulong)(s[i++] - '0');
+            }
+
             if (i == first || (i < s.Length && IsDigit(s[i])))
             {
                 return false;

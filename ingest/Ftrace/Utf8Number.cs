@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace MmReplay.Ingest.Ftrace;
@@ -7,56 +5,6 @@ namespace MmReplay.Ingest.Ftrace;
 /// <summary>Allocation-free number parsing over UTF-8 spans, in the shapes ftrace prints them.</summary>
 internal static class Utf8Number
 {
-    /// <summary>
-    /// The decimal digits at <paramref name="at"/>, at most <paramref name="max"/> (the caller checks what follows):
-    /// how many, and their value in <paramref name="value"/> (max 19 cannot overflow). Eight bytes at a time where the
-    /// span allows (SWAR: timestamps are the longest digit runs of every line), then byte by byte.
-    /// </summary>
-    public static int ReadDigits(ReadOnlySpan<byte> s, int at, int max, out ulong value)
-    {
-        value = 0;
-        var count = 0;
-        while (count < max && s.Length - (at + count) >= 8)
-        {
-            // Every byte XOR '0': a digit becomes 0-9 with a zero high nibble. A byte is not a digit when its high
-            // nibble is set or adding 6 carries into bit 4; carries past a non-digit only garble later bytes.
-            var x = BinaryPrimitives.ReadUInt64LittleEndian(s[(at + count)..]) ^ 0x3030303030303030UL;
-            var notDigit = (x & 0xF0F0F0F0F0F0F0F0UL) | ((x + 0x0606060606060606UL) & 0x1010101010101010UL);
-            var digits = Math.Min(BitOperations.TrailingZeroCount(notDigit) >> 3, max - count);
-            if (digits > 0)
-            {
-                value = (value * PowersOfTen[digits]) + EightDigits(x << (64 - (8 * digits)));
-                count += digits;
-            }
-
-            if (digits < 8)
-            {
-                return count;
-            }
-        }
-
-        while (count < max && at + count < s.Length && (uint)(s[at + count] - '0') <= 9)
-        {
-            value = (value * 10) + (uint)(s[at + count] - '0');
-            count++;
-        }
-
-        return count;
-    }
-
-    /// <summary>The value of eight digit values (0-9 per byte, the most significant in the low byte).</summary>
-    private static ulong EightDigits(ulong x)
-    {
-        // Neighbours merge in three steps, each lane small enough never to spill into the next one.
-        x = (x * 10) + (x >> 8);                     // byte 2k: the pair 10 * d[2k] + d[2k + 1] (0-99)
-        x &= 0x00FF00FF00FF00FFUL;
-        x = (x * 100) + (x >> 16);                   // 16-bit lane 2k: four digits (0-9999)
-        x &= 0x0000FFFF0000FFFFUL;
-        return ((x & 0xFFFF) * 10_000) + (x >> 32);  // the first four digits, then the last four
-    }
-
-    private static ReadOnlySpan<ulong> PowersOfTen => [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
-
     /// <summary>Unsigned hex with an optional 0x prefix; at least one digit, at most 16.</summary>
     public static bool TryParseHex(ReadOnlySpan<byte> s, out ulong value)
     {
