@@ -5,7 +5,7 @@ namespace MmReplay.Ingest.Ftrace;
 
 /// <summary>
 /// A line parsed on a worker thread, kept in a plain array until the mapping thread takes it in order. Holds what the
-/// mapper reads of an <see cref="FtraceRecord"/> in 56 bytes (the record is ~200): the mapping thread streams these
+/// mapper reads of an <see cref="FtraceRecord"/> in 64 bytes (the record is ~200): the mapping thread streams these
 /// arrays from other cores' caches, so every byte is memory traffic. The fields of each event kind share one payload
 /// (a kind sets only its own; see the record), spans are offsets into the chunk, syscall arguments sit in the chunk's
 /// side array and a malformed line's reason in the chunk's reason list. The comm and body are not kept: only the
