@@ -115,19 +115,25 @@ public sealed class FtraceReader
     private void MapParsed(ParsedChunk chunk, EventBatch batch, int limit)
     {
         var data = chunk.Data.AsSpan(0, chunk.Length);
+        var args = chunk.Args;
         var record = default(FtraceRecord);
         var next = chunk.Next;
         while (next < chunk.Count && batch.Count <= limit)
         {
             ref readonly var parsed = ref chunk.Lines[next++];
             chunk.Next = next;
+            var reason = "";
             if (parsed.LineKind == FtraceLineKind.Event)
             {
-                parsed.Load(data, ref record);
+                parsed.Load(data, args, ref record);
+            }
+            else if (parsed.LineKind == FtraceLineKind.Malformed)
+            {
+                reason = chunk.ReasonOf(in parsed);
             }
 
             var number = _lineBase + parsed.Index + 1;
-            ReadLine(data.Slice(parsed.Start, parsed.Length), number, parsed.LineKind, parsed.Reason, ref record, batch);
+            ReadLine(data.Slice(parsed.Start, parsed.Length), number, parsed.LineKind, reason, ref record, batch);
         }
     }
 

@@ -23,6 +23,17 @@ internal sealed class ParsedChunk
 
     public ParsedLine[] Lines { get; private set; }
 
+    /// <summary>Syscall entries' arguments, side by side (a line keeps where its own start): most lines have none.</summary>
+    public ulong[] Args { get; private set; } = [];
+
+    private int _argCount;
+
+    /// <summary>Malformed lines' reasons (constant strings; a line keeps its place): null until the block has one.</summary>
+    private List<string>? _reasons;
+
+    /// <summary>Why a kept malformed line is malformed.</summary>
+    public string ReasonOf(in ParsedLine line) => _reasons![line.ReasonIndex];
+
     /// <summary>Lines kept for the mapping thread (parsed chunks).</summary>
     public int Count { get; private set; }
 
@@ -61,6 +72,7 @@ internal sealed class ParsedChunk
         var text = Data.AsSpan(0, Length);
         // ~130 bytes a line in practice; the array grows when lines are shorter.
         Lines = ArrayPool<ParsedLine>.Shared.Rent((Length / 64) + 16);
+        Args = ArrayPool<ulong>.Shared.Rent(256);
         var record = default(FtraceRecord);
         var sawEvent = false;
         var sawKnownEvent = false;
@@ -106,10 +118,12 @@ internal sealed class ParsedChunk
         {
             // Not cleared: the only reference a line holds is a constant reason string, and a megabyte per block counts.
             ArrayPool<ParsedLine>.Shared.Return(Lines);
+            ArrayPool<ulong>.Shared.Return(Args);
         }
 
         Data = [];
         Lines = [];
+        Args = [];
     }
 
     /// <summary>
@@ -141,12 +155,43 @@ internal sealed class ParsedChunk
     {
         if (Count == Lines.Length)
         {
-            var bigger = ArrayPool<ParsedLine>.Shared.Rent(Lines.Length * 2);
-            Lines.AsSpan(0, Count).CopyTo(bigger);
-            ArrayPool<ParsedLine>.Shared.Return(Lines);
-            Lines = bigger;
+            Lines = Grow(Lines, Count);
         }
 
-        Lines[Count++].Store(text, start, length, index, kind, reason, ref record);
+        ref var line = ref Lines[Count++];
+        if (kind != FtraceLineKind.Event)
+        {
+            if (kind == FtraceLineKind.Malformed)
+            {
+                _reasons ??= [];
+                _reasons.Add(reason);
+            }
+
+            line.StoreOther(start, length, index, kind, (_reasons?.Count ?? 0) - 1);
+            return;
+        }
+
+        var argsStart = _argCount;
+        if (record.Kind == FtraceEventKind.SyscallEnter)
+        {
+            if (_argCount + SyscallArgs.Capacity > Args.Length)
+            {
+                Args = Grow(Args, _argCount);
+            }
+
+            ReadOnlySpan<ulong> args = record.Args;
+            args[..record.ArgCount].CopyTo(Args.AsSpan(_argCount));
+            _argCount += record.ArgCount;
+        }
+
+        line.StoreEvent(text, start, length, index, ref record, argsStart);
+    }
+
+    private static T[] Grow<T>(T[] array, int used)
+    {
+        var bigger = ArrayPool<T>.Shared.Rent(array.Length * 2);
+        array.AsSpan(0, used).CopyTo(bigger);
+        ArrayPool<T>.Shared.Return(array);
+        return bigger;
     }
 }

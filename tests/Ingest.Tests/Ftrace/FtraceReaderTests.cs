@@ -124,6 +124,8 @@ public sealed class FtraceReaderTests
             Assert.Equal(expectedStats.LinesRead, reader.Stats.LinesRead);
             Assert.Equal(1, reader.Stats.MalformedLines);
             Assert.Equal(expectedStats.LinesRead, reader.Stats.Malformed[0].Line);
+            // The reason travels apart from the parsed line (a per-block list): still the parser's own words.
+            Assert.Equal("no COMM-PID [CPU] prefix", reader.Stats.Malformed[0].Reason);
             Assert.Equal(expectedStats.IgnoredLines, reader.Stats.IgnoredLines);
             Assert.Equal(expectedMarkers, reader.Markers);
             Assert.Equal(Encoding.UTF8.GetByteCount(text), reader.BytesRead);
