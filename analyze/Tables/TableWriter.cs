@@ -7,11 +7,6 @@ namespace MmReplay.Analyze.Tables;
 /// Streams one table to &lt;output&gt;/&lt;name&gt;.arrow (temporary name, renamed on completion), filling the
 /// common columns itself so analyzers append only their own values, then call <see cref="EndRow"/>.
 /// </summary>
-/// <remarks>
-/// Rows are ended with the Arrow writer a batch at a time: its per-row check walks every column, and the common
-/// columns hold one constant each, so both are done once per <see cref="BatchRows"/> rows. The batches (and so the
-/// bytes) are the same as row by row: a batch is cut exactly when it is full.
-/// </remarks>
 public sealed class TableWriter : IDisposable
 {
     /// <summary>
@@ -26,7 +21,6 @@ public sealed class TableWriter : IDisposable
     private readonly PrimitiveColumnBuilder<ulong> _seed;
     private readonly ulong _seedValue;
     private readonly string _file;
-    private int _pendingRows;
 
     public TableWriter(RunContext run, TableSchema schema)
     {
@@ -43,7 +37,7 @@ public sealed class TableWriter : IDisposable
 
     public TableSchema Schema { get; }
 
-    public long Rows => _arrow.RowCount + _pendingRows;
+    public long Rows => _arrow.RowCount;
 
     public ArrowWriter Arrow => _arrow;
 
@@ -52,32 +46,17 @@ public sealed class TableWriter : IDisposable
 
     public void EndRow()
     {
-        if (++_pendingRows == BatchRows)
-        {
-            EndPendingRows();
-        }
+        _trace.Append(0);
+        _policy.Append(0);
+        _seed.Append(_seedValue);
+        _arrow.EndRow();
     }
 
     public TableEntry Complete()
     {
-        EndPendingRows();
         _arrow.Complete();
         return new TableEntry(Schema.Name, _file, _arrow.RowCount);
     }
 
     public void Dispose() => _arrow.Dispose();
-
-    /// <summary>Fill the common columns of the rows ended since the last call and end them with the Arrow writer.</summary>
-    private void EndPendingRows()
-    {
-        for (var i = 0; i < _pendingRows; i++)
-        {
-            _trace.Append(0);
-            _policy.Append(0);
-            _seed.Append(_seedValue);
-        }
-
-        _arrow.EndRows(_pendingRows);
-        _pendingRows = 0;
-    }
 }
