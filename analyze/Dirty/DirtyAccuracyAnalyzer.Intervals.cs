@@ -132,35 +132,17 @@ public sealed partial class DirtyAccuracyAnalyzer
 
     private void WriteMissed(DirtyTracker t, in PageTrack page)
     {
-        var w = _missed.Arrow;
-        var c = TableSchema.CommonColumns.Count; // values follow the schema's column order
-        w.Int32(c++).Append(t.Pid);
-        w.Dictionary(c++).Append((int)t.Interface);
-        w.Int64(c++).Append(t.Interval);
-        w.UInt64(c++).Append(page.ReadAddress);
-        w.Int64(c++).Append(page.WritesAtRead);
-        w.Int64(c++).Append(page.FirstWriteLineAtRead);
-        w.Int64(c++).Append(page.LastWriteLineAtRead);
-        w.Int64(c++).Append(page.ReadLine);
-        w.Dictionary(c++).Append(Vocabulary.Op(page.ReadOp));
-        w.Dictionary(c++).Append((int)page.Cause);
-        w.Utf8(c++).Append(Vocabulary.DirtyCauseRules[(int)page.Cause]);
+        _missedColumns.Append(t, in page);
+        _missedWrites.Append(page.WritesAtRead);
+        _missedFirstWrite.Append(page.FirstWriteLineAtRead);
+        _missedLastWrite.Append(page.LastWriteLineAtRead);
         _missed.EndRow();
     }
 
     private void WriteSpurious(DirtyTracker t, in PageTrack page)
     {
-        var w = _spurious.Arrow;
-        var c = TableSchema.CommonColumns.Count; // values follow the schema's column order
-        w.Int32(c++).Append(t.Pid);
-        w.Dictionary(c++).Append((int)t.Interface);
-        w.Int64(c++).Append(t.Interval);
-        w.UInt64(c++).Append(page.ReadAddress);
-        w.Bool(c++).Append(page.ReadPresent);
-        w.Int64(c++).Append(page.ReadLine);
-        w.Dictionary(c++).Append(Vocabulary.Op(page.ReadOp));
-        w.Dictionary(c++).Append((int)page.Cause);
-        w.Utf8(c++).Append(Vocabulary.DirtyCauseRules[(int)page.Cause]);
+        _spuriousColumns.Append(t, in page);
+        _spuriousPresent.Append(page.ReadPresent);
         _spurious.EndRow();
     }
 }

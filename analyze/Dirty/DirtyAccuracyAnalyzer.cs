@@ -1,5 +1,6 @@
 using MmReplay.Analyze.Runs;
 using MmReplay.Analyze.Tables;
+using MmReplay.Arrow;
 using MmReplay.Ingest;
 using MmReplay.Replay;
 using MmReplay.Replay.Model;
@@ -25,6 +26,10 @@ public sealed partial class DirtyAccuracyAnalyzer : IAnalyzer
     private readonly TableWriter _accuracy;
     private readonly TableWriter _missed;
     private readonly TableWriter _spurious;
+    // Row builders bound once (missed_writes and spurious_dirty can take a row per page read).
+    private readonly MisreportColumns _missedColumns, _spuriousColumns;
+    private readonly PrimitiveColumnBuilder<long> _missedWrites, _missedFirstWrite, _missedLastWrite;
+    private readonly BoolColumnBuilder _spuriousPresent;
     private readonly Dictionary<int, DirtyTracker> _softDirty = [];
     private readonly Dictionary<int, DirtyTracker> _scan = [];
     private readonly DirtyTracker _clean = new(DirtyInterface.CleanRange, 0);
@@ -40,6 +45,12 @@ public sealed partial class DirtyAccuracyAnalyzer : IAnalyzer
         _accuracy = new TableWriter(run, DirtySchemas.Accuracy);
         _missed = new TableWriter(run, DirtySchemas.MissedWrites);
         _spurious = new TableWriter(run, DirtySchemas.SpuriousDirty);
+        _missedColumns = new MisreportColumns(_missed);
+        _missedWrites = _missed.Arrow.Int64(_missed.Column("writes"));
+        _missedFirstWrite = _missed.Arrow.Int64(_missed.Column("first_write_line"));
+        _missedLastWrite = _missed.Arrow.Int64(_missed.Column("last_write_line"));
+        _spuriousColumns = new MisreportColumns(_spurious);
+        _spuriousPresent = _spurious.Arrow.Bool(_spurious.Column("present"));
     }
 
     public void Observe(ReadOnlySpan<Effect> effects)
@@ -118,7 +129,7 @@ public sealed partial class DirtyAccuracyAnalyzer : IAnalyzer
         {
             case EffectKind.GroundTruthWrite:
                 Write(SoftDirty(e.Pid), PageKey(e.Addr), e.Line);
-                if (_scan.TryGetValue(e.Pid, out var scan))
+                if (_scan.Count != 0 && _scan.TryGetValue(e.Pid, out var scan))
                 {
                     Write(scan, PageKey(e.Addr), e.Line);
                 }
@@ -131,7 +142,7 @@ public sealed partial class DirtyAccuracyAnalyzer : IAnalyzer
                 break;
             case EffectKind.Fault when (e.Code & WriteBit) != 0 && e.Detail != (byte)FaultResolution.Segv:
                 SoftDirty(e.Pid).Pages.GetOrAdd(PageKey(e.Addr)).Hints |= PageHints.WriteFaulted;
-                if (_scan.TryGetValue(e.Pid, out var scanned))
+                if (_scan.Count != 0 && _scan.TryGetValue(e.Pid, out var scanned))
                 {
                     scanned.Pages.GetOrAdd(PageKey(e.Addr)).Hints |= PageHints.WriteFaulted;
                 }
@@ -149,7 +160,7 @@ public sealed partial class DirtyAccuracyAnalyzer : IAnalyzer
             case EffectKind.Hazard when e.Detail == (byte)HazardKind.LostDirty:
                 var cause = e.Scope < Vocabulary.DirtyCauses.Count ? (DirtyCause)e.Scope : DirtyCause.Unknown;
                 SoftDirty(e.Pid).Pages.GetOrAdd(PageKey(e.Addr)).ModelCause = cause;
-                if (_scan.TryGetValue(e.Pid, out var hazardScan))
+                if (_scan.Count != 0 && _scan.TryGetValue(e.Pid, out var hazardScan))
                 {
                     hazardScan.Pages.GetOrAdd(PageKey(e.Addr)).ModelCause = cause;
                 }
