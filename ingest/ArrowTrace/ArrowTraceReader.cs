@@ -96,13 +96,7 @@ public sealed class ArrowTraceReader : ITraceReader
                         Info.SetCounts(events, events, 0, 0);
                         Info.SetBytesRead(_input.BytesRead);
                         cancel.ThrowIfCancellationRequested();
-                        while (!output.TryWrite(batch))
-                        {
-                            if (!output.WaitToWriteAsync(cancel).AsTask().GetAwaiter().GetResult())
-                            {
-                                throw new ChannelClosedException("the event channel was closed before the trace was read to its end");
-                            }
-                        }
+                        BatchHandoff.Send(output, batch, cancel);
                     }
                     catch
                     {

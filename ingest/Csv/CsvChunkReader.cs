@@ -290,13 +290,7 @@ public sealed class CsvChunkReader
 
         try
         {
-            while (!output.TryWrite(batch))
-            {
-                if (!output.WaitToWriteAsync(cancel).AsTask().GetAwaiter().GetResult())
-                {
-                    throw new ChannelClosedException("the event channel was closed before the trace was read to its end");
-                }
-            }
+            BatchHandoff.Send(output, batch, cancel);
         }
         catch
         {

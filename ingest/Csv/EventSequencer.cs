@@ -256,13 +256,7 @@ public sealed class EventSequencer : IDisposable
         _batch = null;
         try
         {
-            while (!_output.TryWrite(batch))
-            {
-                if (!_output.WaitToWriteAsync(_cancel).AsTask().GetAwaiter().GetResult())
-                {
-                    throw new ChannelClosedException("the event channel was closed before the trace was read to its end");
-                }
-            }
+            BatchHandoff.Send(_output, batch, _cancel);
         }
         catch
         {

@@ -74,7 +74,7 @@ internal static class MprotectOp
 
     /// <summary>
     /// Record in <see cref="Machine.MprotectChanged"/> the parts of [start, end) whose VMA flags change. mprotect_fixup
-    /// returns early for a VMA whose flags stay the same, so its PTEs keep their write bits (oracle: on 5.10 an
+    /// (mm/mprotect.c, in every version since v2.6.12) returns early for a VMA whose flags stay the same, so its PTEs keep their write bits (oracle: on 5.10 an
     /// mprotect to the current protection would otherwise write-protect a private page). False when nothing changes.
     /// </summary>
     private static bool FindChanged(Machine m, AddressSpace mm, ulong start, ulong end, Prot prot)
