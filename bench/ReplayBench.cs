@@ -12,7 +12,9 @@ namespace MmReplay.Bench;
 /// `replay`: a 10 M event generated trace (<see cref="ReplayWorkload"/>) through Machine.Apply under one preset,
 /// first into a counting sink (the model alone), then into effect batches observed by the TLB-flush analyzer,
 /// on the representative mix (time slices of ~256 events per CPU) and on the old stress mix (a context switch
-/// every other event). Events are generated in batches of 4096 outside the timed region; only Apply (and the
+/// every other event). The representative mix draws pages from a Zipfian popularity (YCSB's default, theta
+/// 0.99); the same mix with uniformly random pages (every access a likely TLB and cache miss) is reported beside
+/// it, as is the stress mix (uniform pages and a switch every other event). Events are generated in batches of 4096 outside the timed region; only Apply (and the
 /// analyzer) is timed. Reports events/s, CPU seconds, and the bytes allocated on the replay thread once the
 /// machine's tables have grown (after the first quarter of the events; frames peak just past 64 K when fork and
 /// COW overlap): nothing per event.
@@ -32,16 +34,18 @@ public sealed class ReplayBench : IBenchSuite
         var policy = KernelPolicy.Preset("latest");
         var lines = new List<string>
         {
-            "workload: 4 processes x 64 MiB anon, uniformly random pages; per million events ~600 K loads, ~400 K stores,",
+            "workload: 4 processes x 64 MiB anon; per million events ~600 K loads, ~400 K stores,",
             "  1000 pagemaps (16 pages), 100 mprotect RO/RW pairs (16 pages), 100 MADV_DONTNEED (8 pages), 10 clear_refs 4,",
-            "  2 fork+exit; 2 CPUs. representative = a CPU switches process with p = 1/256 per event (time slices);",
-            "  stress = the process is drawn anew per event (a task switch every other event: 0.5 tlb_flush rows per event).",
+            "  2 fork+exit; 2 CPUs. representative = a CPU switches process with p = 1/256 per event (time slices), and pages",
+            string.Create(CultureInfo.InvariantCulture, $"  are Zipfian (YCSB scrambled zipfian, theta 0.99: the hottest 512 of 16384 pages take {ReplayWorkload.Zipfian.MassOfTop(512):P0} of accesses);"),
+            "  uniform pages = the same mix with every page equally likely (the TLB holds 1/8 of a CPU's pages: most accesses walk);",
+            "  stress = uniform pages and the process drawn anew per event (a task switch every other event: 0.5 tlb_flush rows per event).",
             "  cpu_seconds: process CPU time over the timed sections (the machine is shared: wall time varies with the load).",
         };
-        Measure(policy, 1_000_000, SliceEvents, new CountingSink(), null); // warm-up (JIT)
+        Measure(policy, 1_000_000, SliceEvents, zipfian: true, new CountingSink(), null); // warm-up (JIT)
 
         var counting = new CountingSink();
-        var (wall, cpu, bytes) = Measure(policy, Events, SliceEvents, counting, null);
+        var (wall, cpu, bytes) = Measure(policy, Events, SliceEvents, zipfian: true, counting, null);
         lines.Add(Line("counting sink", wall, cpu, bytes, counting.ByKind.Sum()));
         lines.Add("  effects by kind: " + string.Join(' ', Enumerable.Range(0, counting.ByKind.Length)
             .Where(k => counting.ByKind[k] > 0)
@@ -49,11 +53,11 @@ public sealed class ReplayBench : IBenchSuite
 
         var dir = Path.Combine(work, "replay-bench");
         Directory.CreateDirectory(dir);
-        foreach (var (what, slice) in new[] { ("tlb-flush analyzer", SliceEvents), ("tlb-flush, stress", 1) })
+        foreach (var (what, slice, zipfian) in new[] { ("tlb-flush analyzer", SliceEvents, true), ("tlb-flush, uniform", SliceEvents, false), ("tlb-flush, stress", 1, false) })
         {
             using var analyzer = new TlbFlushAnalyzer(new RunContext("generated", policy.Name, 42, dir));
-            var batch = new EffectBatch();
-            var (awall, acpu, abytes) = Measure(policy, Events, slice, batch, analyzer);
+            var batch = new EffectBatch(analyzer.Consumes); // as the engine does: only the kinds the analyzer reads
+            var (awall, acpu, abytes) = Measure(policy, Events, slice, zipfian, batch, analyzer);
             analyzer.Complete();
             batch.Return();
             lines.Add(Line(what, awall, acpu, abytes, -1) + string.Create(CultureInfo.InvariantCulture, $" flush_rows={analyzer.Metrics[1].Value:F0}"));
@@ -64,10 +68,10 @@ public sealed class ReplayBench : IBenchSuite
     }
 
     /// <summary>Replay <paramref name="events"/> generated events; time and count allocations of Apply only.</summary>
-    private static (double Wall, double Cpu, long Bytes) Measure(KernelPolicy policy, long events, int slice, IEffectSink sink, TlbFlushAnalyzer? analyzer)
+    private static (double Wall, double Cpu, long Bytes) Measure(KernelPolicy policy, long events, int slice, bool zipfian, IEffectSink sink, TlbFlushAnalyzer? analyzer)
     {
         var machine = new Machine(policy, new MachineConfig());
-        var workload = new ReplayWorkload(events, seed: 42, slice);
+        var workload = new ReplayWorkload(events, seed: 42, slice, zipfian);
         var buffer = new TraceEvent[BatchSize];
         var batch = sink as EffectBatch;
         long ticks = 0;

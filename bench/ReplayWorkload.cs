@@ -12,6 +12,8 @@ namespace MmReplay.Bench;
 /// per-CPU streams interleave) and a CPU switches to its other process with probability 1 / sliceEvents per
 /// event (a time slice). sliceEvents = 1 is the old stress mix: the process is drawn anew for every event, so
 /// every other event is a context switch (a tlb_flush "task switch" row).
+/// Pages: uniformly random over the region, or Zipfian (YCSB's scrambled zipfian, theta 0.99: a few hot pages
+/// take most accesses, as real programs' working sets do; the ops that take ranges still fall anywhere).
 /// </summary>
 public sealed class ReplayWorkload
 {
@@ -22,19 +24,24 @@ public sealed class ReplayWorkload
     private readonly Random _rng;
     private readonly long _total;
     private readonly int _sliceEvents;
+    private readonly ScrambledZipfian? _zipfian;
     /// <summary>The process each CPU runs (index = CPU).</summary>
     private readonly int[] _running = [0, 1];
     private long _emitted;
     private TraceEvent _pending;
     private bool _hasPending;
 
-    public ReplayWorkload(long total, int seed, int sliceEvents)
+    public ReplayWorkload(long total, int seed, int sliceEvents, bool zipfian)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(sliceEvents, 1);
         _total = total;
         _rng = new Random(seed);
         _sliceEvents = sliceEvents;
+        _zipfian = zipfian ? Zipfian : null;
     }
+
+    /// <summary>The Zipfian page popularity (its zeta sum is computed once).</summary>
+    public static ScrambledZipfian Zipfian { get; } = new(RegionPages, 0.99);
 
     /// <summary>Fill <paramref name="batch"/>; returns how many events were written (0 at the end).</summary>
     public int Fill(Span<TraceEvent> batch)
@@ -71,7 +78,7 @@ public sealed class ReplayWorkload
         }
 
         var p = NextProcess();
-        var page = (ulong)_rng.Next((int)RegionPages);
+        var page = _zipfian is { } z ? z.Next(_rng) : (ulong)_rng.Next((int)RegionPages);
         var e = new TraceEvent { Pid = Pid(p), Tid = Pid(p), Cpu = p % 2, Line = line, Len = 4096, Addr = Region(p) + (page * 4096) };
         var dice = _rng.Next(1_000_000);
         if (dice < 2 && _emitted < _total - Processes - 1)

@@ -4,4 +4,7 @@ namespace MmReplay.Replay;
 public interface IEffectSink
 {
     void Emit(in Effect effect);
+
+    /// <summary>The kinds this sink consumes; the model skips building the others (read when the sink changes).</summary>
+    EffectKinds Wants => EffectKinds.All;
 }

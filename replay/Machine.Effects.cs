@@ -10,6 +10,11 @@ public sealed partial class Machine
 {
     internal void EmitFault(ulong va, uint code, FaultResolution resolution, int frame, bool gup)
     {
+        if (Unwanted(EffectKinds.Fault))
+        {
+            return;
+        }
+
         var e = Base(EffectKind.Fault, va);
         e.Code = code;
         e.Detail = (byte)resolution;
@@ -20,6 +25,11 @@ public sealed partial class Machine
 
     internal void EmitPte(ulong va, ulong oldPte, ulong newPte, PteChangeKind kind, int pid)
     {
+        if (Unwanted(EffectKinds.PteChange))
+        {
+            return;
+        }
+
         var e = Base(EffectKind.PteChange, va);
         e.Value = newPte;
         e.Aux = oldPte;
@@ -30,6 +40,11 @@ public sealed partial class Machine
 
     internal void EmitFlush(int cpu, TlbFlushReason reason, long pages, ulong cpus, FlushScope scope, ulong start, ulong end)
     {
+        if (Unwanted(EffectKinds.TlbFlush))
+        {
+            return;
+        }
+
         var e = Base(EffectKind.TlbFlush, start);
         e.End = end;
         e.Cpu = cpu;
@@ -40,22 +55,35 @@ public sealed partial class Machine
         _sink.Emit(in e);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     internal void EmitObservation(ObservationKind kind, ulong va, ulong value, ulong aux, int device = -1, byte scope = 0)
     {
-        var e = Base(EffectKind.Observation, va);
-        e.Device = device;
-        e.Scope = scope;
-        e.Detail = (byte)kind;
-        e.Value = value;
-        e.Aux = aux;
-        _sink.Emit(in e);
+        if (!Unwanted(EffectKinds.Observation))
+        {
+            Observation(kind, va, value, aux, device, scope);
+        }
+    }
+
+    /// <summary>A CPU load: reports the value read (the frame's content is fetched only when someone consumes it).</summary>
+    internal void EmitLoad(ulong va, int frame)
+    {
+        if (!Unwanted(EffectKinds.Observation))
+        {
+            Observation(ObservationKind.Value, va, Frames.Content(frame), (ulong)frame, -1, 0);
+        }
     }
 
     /// <summary>Store <paramref name="value"/> in a frame and report the write (CPU, or a device / DMA when <paramref name="device"/> is set).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     internal void EmitWrite(ulong va, ulong value, int frame, int device = -1)
     {
         Frames.Content(frame) = value;
         Frames.WrittenAt(frame) = Current.Line;
+        if (Unwanted(EffectKinds.GroundTruthWrite))
+        {
+            return;
+        }
+
         var e = Base(EffectKind.GroundTruthWrite, va);
         e.Value = value;
         e.Aux = (ulong)frame;
@@ -65,6 +93,11 @@ public sealed partial class Machine
 
     internal void EmitNotifier(int device, NotifierCallKind call, CallSite site, ulong start, ulong end)
     {
+        if (Unwanted(EffectKinds.Notifier))
+        {
+            return;
+        }
+
         var e = Base(EffectKind.Notifier, start);
         e.End = end;
         e.Device = device;
@@ -76,6 +109,11 @@ public sealed partial class Machine
     /// <summary>A hazard at <paramref name="va"/>: Value and Aux per <see cref="HazardKind"/> (frames, values); Scope a cause code.</summary>
     internal void EmitHazard(HazardKind kind, ulong va, ulong value, ulong aux, int device = -1, byte scope = 0)
     {
+        if (Unwanted(EffectKinds.Hazard))
+        {
+            return;
+        }
+
         var e = Base(EffectKind.Hazard, va);
         e.Detail = (byte)kind;
         e.Value = value;
@@ -87,6 +125,11 @@ public sealed partial class Machine
 
     internal void EmitDirtyReport(ulong start, ulong end, ulong value)
     {
+        if (Unwanted(EffectKinds.DirtyReport))
+        {
+            return;
+        }
+
         var e = Base(EffectKind.DirtyReport, start);
         e.End = end;
         e.Value = value;
@@ -95,8 +138,31 @@ public sealed partial class Machine
 
     internal void EmitSegv(ulong va, uint code)
     {
+        if (Unwanted(EffectKinds.Segv))
+        {
+            return;
+        }
+
         var e = Base(EffectKind.Segv, va);
         e.Code = code;
+        _sink.Emit(in e);
+    }
+
+    /// <summary>Count the effect as produced; true when the sink does not consume its kind (nothing to build).</summary>
+    private bool Unwanted(EffectKinds kind)
+    {
+        EffectsProduced++;
+        return (_wants & kind) == 0;
+    }
+
+    private void Observation(ObservationKind kind, ulong va, ulong value, ulong aux, int device, byte scope)
+    {
+        var e = Base(EffectKind.Observation, va);
+        e.Device = device;
+        e.Scope = scope;
+        e.Detail = (byte)kind;
+        e.Value = value;
+        e.Aux = aux;
         _sink.Emit(in e);
     }
 

@@ -16,6 +16,8 @@ public sealed partial class Machine
     private readonly List<AddressSpace?> _byId = [null];
     private readonly Dictionary<long, int> _pageCache = [];
     private IEffectSink _sink = NullSink.Instance;
+    /// <summary>The current sink's <see cref="IEffectSink.Wants"/>, read once per sink change.</summary>
+    private EffectKinds _wants = EffectKinds.All;
     private int[] _freeBatch = new int[256];
     private int _freeCount;
     private int _nextSyntheticFile = -1;
@@ -75,6 +77,9 @@ public sealed partial class Machine
     /// <summary>The event being applied (for effect provenance).</summary>
     internal EventContext Current;
 
+    /// <summary>Effects the model produced, built or not (a sink may consume only some kinds).</summary>
+    public long EffectsProduced { get; private set; }
+
     /// <summary>Frames allocated, for tests and reports.</summary>
     public int FramesInUse => Frames.InUse;
 
@@ -101,8 +106,9 @@ public sealed partial class Machine
         {
             // The hot path (most of any trace): the same steps back to back, without copying the event into a cursor.
             Enter(in e, sink);
-            Start(in e);
-            AccessOp.Run(this, in e);
+            var mm = MmOf(e.Pid);
+            Start(in e, mm);
+            AccessOp.Run(this, mm, in e);
             return;
         }
 
@@ -126,7 +132,7 @@ public sealed partial class Machine
         Enter(in cursor.Event, sink);
         if (cursor.Step == 0)
         {
-            Start(in cursor.Event);
+            Start(in cursor.Event, MmOf(cursor.Event.Pid));
         }
 
         return cursor.Event.Op switch
@@ -158,12 +164,14 @@ public sealed partial class Machine
     }
 
     /// <summary>Every step: the event effects are attributed to, and the sink they go to.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private void Enter(in TraceEvent e, IEffectSink sink)
     {
         ArgumentNullException.ThrowIfNull(sink);
         if (!ReferenceEquals(_sink, sink))
         {
             _sink = sink; // storing a reference costs a GC write barrier: only when the sink changes
+            _wants = sink.Wants;
         }
 
         Current.Line = e.Line;
@@ -175,19 +183,21 @@ public sealed partial class Machine
     }
 
     /// <summary>An op's first step: its task runs on its CPU (switch_mm when another mm was loaded there).</summary>
-    private void Start(in TraceEvent e)
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void Start(in TraceEvent e, AddressSpace mm)
     {
         if (e.Cpu < 0 || e.Cpu >= Config.Cpus)
         {
             throw new ArgumentOutOfRangeException(nameof(e), $"line {e.Line}: cpu {e.Cpu} outside the machine's {Config.Cpus} CPUs");
         }
 
-        SwitchTo(e.Cpu, MmOf(e.Pid));
+        SwitchTo(e.Cpu, mm);
     }
 
     // ---- processes ----
 
     /// <summary>The mm of a pid, created empty on first sight (a process the trace did not see start).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     internal AddressSpace MmOf(int pid)
     {
         ref var cached = ref _mmCache[pid & (_mmCache.Length - 1)];
@@ -255,6 +265,7 @@ public sealed partial class Machine
     internal int NewAnonVma() => _nextAnonVma++;
 
     /// <summary>switch_mm_irqs_off: load mm on a CPU, flushing when its ASID is new or behind the mm's generation.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     internal void SwitchTo(int cpu, AddressSpace mm)
     {
         var bit = 1UL << cpu;

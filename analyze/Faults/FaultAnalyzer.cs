@@ -45,6 +45,8 @@ public sealed class FaultAnalyzer : IAnalyzer
         : (errorCode & WriteBit) != 0 ? FaultAccess.Write
         : FaultAccess.Read;
 
+    public EffectKinds Consumes => EffectKinds.Fault;
+
     public void Observe(ReadOnlySpan<Effect> effects)
     {
         foreach (ref readonly var e in effects)

@@ -59,6 +59,8 @@ public sealed class TlbFlushAnalyzer : IAnalyzer
         _flushId = w.Int64(_events.Column("flush_id"));
     }
 
+    public EffectKinds Consumes => EffectKinds.TlbFlush;
+
     public void Observe(ReadOnlySpan<Effect> effects)
     {
         foreach (ref readonly var e in effects)

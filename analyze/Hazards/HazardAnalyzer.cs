@@ -39,6 +39,8 @@ public sealed class HazardAnalyzer : IAnalyzer
         new("ordering_hazards", _outOfOrder),
     ];
 
+    public EffectKinds Consumes => EffectKinds.Hazard;
+
     public void Observe(ReadOnlySpan<Effect> effects)
     {
         foreach (ref readonly var e in effects)

@@ -64,6 +64,8 @@ public sealed class NotificationAnalyzer : IAnalyzer
         new("notifier_redundant_cost_us", Math.Round(_redundantCost, 3)),
     ];
 
+    public EffectKinds Consumes => EffectKinds.PteChange | EffectKinds.Notifier;
+
     public void Observe(ReadOnlySpan<Effect> effects)
     {
         foreach (ref readonly var e in effects)

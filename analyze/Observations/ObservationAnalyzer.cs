@@ -34,6 +34,8 @@ public sealed class ObservationAnalyzer : IAnalyzer
         _pfn = w.UInt64(_table.Column("pfn"));
     }
 
+    public EffectKinds Consumes => EffectKinds.Observation;
+
     public void Observe(ReadOnlySpan<Effect> effects)
     {
         foreach (ref readonly var e in effects)

@@ -13,6 +13,11 @@ public sealed class EffectBatch : IEffectSink
 
     private Effect[] _effects = ArrayPool<Effect>.Shared.Rent(DefaultCapacity);
 
+    /// <param name="wants">The kinds the batch's observers read; the model builds no others.</param>
+    public EffectBatch(EffectKinds wants = EffectKinds.All) => Wants = wants;
+
+    public EffectKinds Wants { get; }
+
     public int Count { get; private set; }
 
     public ReadOnlySpan<Effect> Effects => _effects.AsSpan(0, Count);

@@ -4,4 +4,7 @@ namespace MmReplay.Replay.Engine;
 public interface IEffectObserver
 {
     void Observe(ReadOnlySpan<Effect> effects);
+
+    /// <summary>The kinds this observer reads; the engine asks the model only for the union of its observers'.</summary>
+    EffectKinds Consumes => EffectKinds.All;
 }

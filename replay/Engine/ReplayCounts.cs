@@ -16,6 +16,7 @@ public sealed class ReplayCounts
     /// <summary>Events whose op the model does not implement yet (counted per op, never silently lost).</summary>
     public long NotModelled { get; private set; }
 
+    /// <summary>Effects the model produced (all kinds, whether or not an observer read them).</summary>
     public long Effects { get; private set; }
 
     public long Total => Replayed + Recorded + NotModelled;
@@ -41,5 +42,5 @@ public sealed class ReplayCounts
         _notModelledByOp[(int)op]++;
     }
 
-    internal void AddEffects(int n) => Effects += n;
+    internal void AddEffects(long n) => Effects += n;
 }

@@ -48,9 +48,16 @@ public static class ReplayEngine
             CancellationToken.None);
 
         var counts = new ReplayCounts();
+        var wants = EffectKinds.None;
+        for (var i = 0; i < observers.Count; i++)
+        {
+            wants |= observers[i].Consumes;
+        }
+
+        var produced = machine.EffectsProduced;
         try
         {
-            var current = new EffectBatch();
+            var current = new EffectBatch(wants);
             await foreach (var batch in events.ReadAllAsync(stop.Token).ConfigureAwait(false))
             {
                 try
@@ -60,9 +67,8 @@ public static class ReplayEngine
                         Step(machine, in batch.Events[i], current, counts);
                         if (current.IsReadyToSend)
                         {
-                            counts.AddEffects(current.Count);
                             await effects.Writer.WriteAsync(current, stop.Token).ConfigureAwait(false);
-                            current = spare.Reader.TryRead(out var reused) ? reused : new EffectBatch();
+                            current = spare.Reader.TryRead(out var reused) ? reused : new EffectBatch(wants);
                         }
                     }
                 }
@@ -72,7 +78,7 @@ public static class ReplayEngine
                 }
             }
 
-            counts.AddEffects(current.Count);
+            counts.AddEffects(machine.EffectsProduced - produced);
             if (current.Count > 0)
             {
                 await effects.Writer.WriteAsync(current, stop.Token).ConfigureAwait(false);

@@ -31,9 +31,8 @@ internal static class AccessOp
     }
 
     /// <summary>All pages of an access back to back: what <see cref="Step"/> does over successive calls, for sequential replay.</summary>
-    public static void Run(Machine m, in TraceEvent e)
+    public static void Run(Machine m, AddressSpace mm, in TraceEvent e)
     {
-        var mm = m.MmOf(e.Pid);
         var write = e.Op == OpCode.Write;
         var end = e.Addr + Math.Max(e.Len, 1);
         var va = e.Addr & ~(m.PageSize - 1);
@@ -181,7 +180,7 @@ internal static class AccessOp
         }
         else
         {
-            m.EmitObservation(ObservationKind.Value, va, m.Frames.Content(frame), (ulong)frame);
+            m.EmitLoad(va, frame);
         }
     }
 }

@@ -54,7 +54,7 @@ public sealed class RandomTraceInvariantTests
         Assert.True(audited > 100, $"seed {seed}: only {audited} mapped frames audited; the generator maps too little to test anything");
     }
 
-    private static TraceEvent RandomEvent(Random rng, List<int> pids, int line)
+    internal static TraceEvent RandomEvent(Random rng, List<int> pids, int line)
     {
         const ulong Base = 0x4000_0000;
         var pid = pids[rng.Next(pids.Count)];
