@@ -40,12 +40,17 @@ public sealed class ReplayBench : IBenchSuite
             string.Create(CultureInfo.InvariantCulture, $"  are Zipfian (YCSB scrambled zipfian, theta 0.99: the hottest 512 of 16384 pages take {ReplayWorkload.Zipfian.MassOfTop(512):P0} of accesses);"),
             "  uniform pages = the same mix with every page equally likely (the TLB holds 1/8 of a CPU's pages: most accesses walk);",
             "  stress = uniform pages and the process drawn anew per event (a task switch every other event: 0.5 tlb_flush rows per event).",
-            "  cpu_seconds: process CPU time over the timed sections (the machine is shared: wall time varies with the load).",
+            "  cpu_seconds: process CPU time over the timed sections (the machine is shared: wall time varies with the load);",
+            "  each line is the fastest of 3 runs (a shared machine only ever slows a run down).",
         };
         Measure(policy, 1_000_000, SliceEvents, zipfian: true, new CountingSink(), null); // warm-up (JIT)
 
         var counting = new CountingSink();
-        var (wall, cpu, bytes) = Measure(policy, Events, SliceEvents, zipfian: true, counting, null);
+        var (wall, cpu, bytes) = Fastest(() =>
+        {
+            counting = new CountingSink();
+            return Measure(policy, Events, SliceEvents, zipfian: true, counting, null);
+        });
         lines.Add(Line("counting sink", wall, cpu, bytes, counting.ByKind.Sum()));
         lines.Add("  effects by kind: " + string.Join(' ', Enumerable.Range(0, counting.ByKind.Length)
             .Where(k => counting.ByKind[k] > 0)
@@ -55,16 +60,37 @@ public sealed class ReplayBench : IBenchSuite
         Directory.CreateDirectory(dir);
         foreach (var (what, slice, zipfian) in new[] { ("tlb-flush analyzer", SliceEvents, true), ("tlb-flush, uniform", SliceEvents, false), ("tlb-flush, stress", 1, false) })
         {
-            using var analyzer = new TlbFlushAnalyzer(new RunContext("generated", policy.Name, 42, dir));
-            var batch = new EffectBatch(analyzer.Consumes); // as the engine does: only the kinds the analyzer reads
-            var (awall, acpu, abytes) = Measure(policy, Events, slice, zipfian, batch, analyzer);
-            analyzer.Complete();
-            batch.Return();
-            lines.Add(Line(what, awall, acpu, abytes, -1) + string.Create(CultureInfo.InvariantCulture, $" flush_rows={analyzer.Metrics[1].Value:F0}"));
+            var rows = 0.0;
+            var (awall, acpu, abytes) = Fastest(() =>
+            {
+                using var analyzer = new TlbFlushAnalyzer(new RunContext("generated", policy.Name, 42, dir));
+                var batch = new EffectBatch(analyzer.Consumes); // as the engine does: only the kinds the analyzer reads
+                var measured = Measure(policy, Events, slice, zipfian, batch, analyzer);
+                analyzer.Complete();
+                batch.Return();
+                rows = analyzer.Metrics[1].Value;
+                return measured;
+            });
+            lines.Add(Line(what, awall, acpu, abytes, -1) + string.Create(CultureInfo.InvariantCulture, $" flush_rows={rows:F0}"));
         }
 
         lines.Add(string.Create(CultureInfo.InvariantCulture, $"load average after measuring: {File.ReadAllText("/proc/loadavg").Trim()} (2 cores shared with other builds)"));
         return Task.FromResult<IReadOnlyList<string>>(lines);
+    }
+
+    private static (double Wall, double Cpu, long Bytes) Fastest(Func<(double Wall, double Cpu, long Bytes)> run)
+    {
+        var best = run();
+        for (var i = 1; i < 3; i++)
+        {
+            var next = run();
+            if (next.Wall < best.Wall)
+            {
+                best = next;
+            }
+        }
+
+        return best;
     }
 
     /// <summary>Replay <paramref name="events"/> generated events; time and count allocations of Apply only.</summary>
