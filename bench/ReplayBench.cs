@@ -112,6 +112,11 @@ public sealed class ReplayBench : IBenchSuite
             var start = Stopwatch.GetTimestamp();
             for (var i = 0; i < n; i++)
             {
+                if (i + Machine.PrefetchDistance < n)
+                {
+                    machine.Prefetch(in buffer[i + Machine.PrefetchDistance]); // as the engine's loop does
+                }
+
                 machine.Apply(buffer[i], sink);
                 if (batch is not null && batch.IsReadyToSend)
                 {

@@ -64,6 +64,11 @@ public static class ReplayEngine
                 {
                     for (var i = 0; i < batch.Count; i++)
                     {
+                        if (i + Machine.PrefetchDistance < batch.Count)
+                        {
+                            machine.Prefetch(in batch.Events[i + Machine.PrefetchDistance]);
+                        }
+
                         Step(machine, in batch.Events[i], current, counts);
                         if (current.IsReadyToSend)
                         {

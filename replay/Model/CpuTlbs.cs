@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MmReplay.Replay.Model;
 
 /// <summary>
@@ -110,6 +112,9 @@ public sealed class CpuTlbs
         ref var e = ref _entries[i];
         return e.Mm == mm && e.Vpn == vpn && e.Epoch == Epoch(cpu, mm) ? i : -1;
     }
+
+    /// <summary>The entry a lookup of (cpu, mm, vpn) reads, for a cache prefetch hint.</summary>
+    internal ref byte EntryFor(int cpu, int mm, ulong vpn) => ref Unsafe.As<Entry, byte>(ref _entries[Slot(cpu, mm, vpn)]);
 
     public int FrameAt(int slot) => _entries[slot].Frame;
 

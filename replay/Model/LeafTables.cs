@@ -41,5 +41,12 @@ public sealed class LeafTables
         _free[_freeCount++] = table;
     }
 
+    /// <summary>The entry, or entry 0 when out of range (a prefetch hint must never throw).</summary>
+    internal ref ulong EntryOrFirst(int table, int index)
+    {
+        var i = (table * Entries) + index;
+        return ref (uint)i < (uint)_ptes.Length ? ref _ptes[i] : ref _ptes[0];
+    }
+
     public ref ulong Entry(int table, int index) => ref _ptes[(table * Entries) + index];
 }
