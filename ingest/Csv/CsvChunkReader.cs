@@ -10,8 +10,8 @@ namespace MmReplay.Ingest.Csv;
 /// over chunks split at line breaks (<see cref="CsvChunkPlanner"/>), each numbering from its own start and counting its
 /// lines, and this thread stitches their output in file order, carrying across each seam what depends on earlier rows:
 /// line numbers, data row numbers (defaults of time and write values), the last time (rows going backwards), device
-/// ids and the order of rejects. A chunk holding a quote or a bare carriage return may hide a record boundary; the
-/// file is read from its start on as one stream (<see cref="ReadRest"/>). Workers run at most a window of chunks
+/// ids and the order of rejects. A chunk holding a quote or a bare carriage return may hide a record boundary: the
+/// file is read from that chunk's start on as one stream (<see cref="ReadRest"/>). Workers run at most a window of chunks
 /// ahead, so memory stays bounded.
 /// </summary>
 public sealed class CsvChunkReader
@@ -60,62 +60,7 @@ public sealed class CsvChunkReader
             return false;
         }
 
-        var threads = _options.Parallelism > 0 ? _options.Parallelism : Environment.ProcessorCount;
-        var results = new TaskCompletionSource<ChunkOutput>[count];
-        for (var k = 0; k < results.Length; k++)
-        {
-            results[k] = new TaskCompletionSource<ChunkOutput>();
-        }
-
-        long? rest = null;
-        using (var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel))
-        using (var window = new SemaphoreSlim(2 * threads))
-        {
-            var workers = new Task[threads];
-            for (var w = 0; w < threads; w++)
-            {
-                workers[w] = Task.Factory.StartNew(() => Work(file, length, results, window, stop.Token), CancellationToken.None,
-                    TaskCreationOptions.LongRunning, TaskScheduler.Default);
-            }
-
-            var stitched = 0;
-            try
-            {
-                for (; stitched < count; stitched++)
-                {
-                    var chunk = results[stitched].Task.GetAwaiter().GetResult();
-                    try
-                    {
-                        if (!chunk.Parsed)
-                        {
-                            rest = chunk.Chunk.Start;
-                            break;
-                        }
-
-                        Stitch(chunk, output, cancel);
-                    }
-                    finally
-                    {
-                        chunk.Release();
-                    }
-
-                    window.Release();
-                }
-            }
-            finally
-            {
-                stop.Cancel();
-                Task.WaitAll(workers, CancellationToken.None); // workers end on cancellation without throwing
-                for (var k = stitched + 1; k < results.Length; k++)
-                {
-                    if (results[k].Task.IsCompletedSuccessfully)
-                    {
-                        results[k].Task.Result.Release();
-                    }
-                }
-            }
-        }
-
+        var rest = ReadChunks(file, length, count, output, cancel);
         if (rest == 0)
         {
             return false;
@@ -127,6 +72,64 @@ public sealed class CsvChunkReader
         }
 
         return true;
+    }
+
+    /// <summary>Stitches the chunks in order as workers read them; the start of the first chunk that did not split, if any.</summary>
+    private long? ReadChunks(SafeFileHandle file, long length, int count, ChannelWriter<EventBatch> output, CancellationToken cancel)
+    {
+        var threads = _options.Parallelism > 0 ? _options.Parallelism : Environment.ProcessorCount;
+        var results = new TaskCompletionSource<ChunkOutput>[count];
+        for (var k = 0; k < results.Length; k++)
+        {
+            results[k] = new TaskCompletionSource<ChunkOutput>();
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        using var window = new SemaphoreSlim(2 * threads);
+        var workers = new Task[threads];
+        for (var w = 0; w < threads; w++)
+        {
+            workers[w] = Task.Factory.StartNew(() => Work(file, length, results, window, stop.Token), CancellationToken.None,
+                TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+
+        var stitched = 0;
+        try
+        {
+            for (; stitched < count; stitched++)
+            {
+                var chunk = results[stitched].Task.GetAwaiter().GetResult();
+                try
+                {
+                    if (!chunk.Parsed)
+                    {
+                        return chunk.Chunk.Start;
+                    }
+
+                    Stitch(chunk, output, cancel);
+                }
+                finally
+                {
+                    chunk.Release();
+                }
+
+                window.Release();
+            }
+
+            return null;
+        }
+        finally
+        {
+            stop.Cancel();
+            Task.WaitAll(workers, CancellationToken.None); // workers end on cancellation without throwing
+            for (var k = stitched + 1; k < results.Length; k++)
+            {
+                if (results[k].Task.IsCompletedSuccessfully)
+                {
+                    results[k].Task.Result.Release();
+                }
+            }
+        }
     }
 
     private void Work(SafeFileHandle file, long length, TaskCompletionSource<ChunkOutput>[] results, SemaphoreSlim window, CancellationToken stop)
