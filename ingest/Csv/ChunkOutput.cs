@@ -4,13 +4,22 @@ namespace MmReplay.Ingest.Csv;
 
 /// <summary>
 /// What one chunk's reader produced, with everything numbered from the chunk's start (lines, data rows, devices):
-/// its batches, its rejects in order, and its text, kept to quote rows the stitcher rejects.
+/// its batches, its rejects in order, its line count, and its text, kept to quote rows the stitcher rejects.
 /// </summary>
 public sealed class ChunkOutput(CsvChunk chunk, byte[] text, int length, TraceInfo localInfo) : IRejectSink
 {
     private ulong? _backwardsTime;
 
     public CsvChunk Chunk { get; } = chunk;
+
+    /// <summary>The line breaks in the chunk: the stitcher numbers the next chunk's lines after them.</summary>
+    public long Lines { get; init; }
+
+    /// <summary>
+    /// False when the chunk was not parsed, because a line break in it may not end a record (it holds a quote, or a
+    /// bare carriage return, which CsvHelper counts as a line), or because the header does not end in the first chunk.
+    /// </summary>
+    public bool Parsed { get; init; } = true;
 
     /// <summary>Counts and device names (in order of first appearance) of this chunk alone.</summary>
     public TraceInfo Info { get; } = localInfo;
@@ -22,6 +31,9 @@ public sealed class ChunkOutput(CsvChunk chunk, byte[] text, int length, TraceIn
 
     /// <summary>The chunk's bytes (a pooled array: <see cref="Release"/> gives it back).</summary>
     public ReadOnlySpan<byte> Text => text.AsSpan(0, length);
+
+    /// <summary>The chunk's bytes, as memory over the array (for CsvHelper to read in place).</summary>
+    public ReadOnlyMemory<byte> Memory => text.AsMemory(0, length);
 
     /// <summary>Called by the chunk's sequencer just before it rejects a row whose time goes backwards.</summary>
     public void NoteBackwards(ulong time) => _backwardsTime = time;

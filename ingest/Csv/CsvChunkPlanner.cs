@@ -1,80 +1,49 @@
-using System.Buffers;
 using Microsoft.Win32.SafeHandles;
 
 namespace MmReplay.Ingest.Csv;
 
 /// <summary>
-/// Splits a plain CSV file into chunks at line breaks, for readers that parse chunks at once. A line break is a
-/// record boundary unless it lies inside a quoted field, which RFC 4180 allows (trace-format.md); rather than
-/// guess at quoting, a file with any quote or bare carriage return (CsvHelper counts lines on it) is not split.
-/// One parallel pass at memory speed finds both, and counts the lines before each chunk for true line numbers.
+/// Splits a plain CSV file into chunks at line breaks, each found by the worker that reads the chunk: chunk k runs from
+/// the first line start at or after k × chunk size to the first one at or after (k + 1) × chunk size, so neighbours
+/// agree on their seam by looking at a few bytes, with no pass over the file ahead of the workers. Whether a seam is
+/// a record boundary (no quoted field hides it) is for the reader to check, in order (<see cref="CsvChunkReader"/>).
 /// </summary>
 public static class CsvChunkPlanner
 {
-    /// <summary>The chunks, in order, or null when the file is not safe to split or too small for two chunks.</summary>
-    public static CsvChunk[]? Plan(string path, int chunkBytes, int threads)
+    private const int ProbeBytes = 4096;
+
+    /// <summary>How many chunks a file of <paramref name="length"/> bytes has (fewer than two: read it as a stream).</summary>
+    public static int Count(long length, int chunkBytes) => (int)Math.Min(int.MaxValue, (length + chunkBytes - 1) / chunkBytes);
+
+    /// <summary>Chunk <paramref name="k"/> of the file (empty when one line spans its whole segment).</summary>
+    public static CsvChunk Chunk(SafeFileHandle file, long length, int chunkBytes, int k) =>
+        new(LineStart(file, length, (long)k * chunkBytes), LineStart(file, length, ((long)k + 1) * chunkBytes));
+
+    /// <summary>The first line start at or after <paramref name="offset"/>: just after a line break (the file's end when none follows).</summary>
+    internal static long LineStart(SafeFileHandle file, long length, long offset)
     {
-        using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        var length = RandomAccess.GetLength(file);
-        var segments = (int)Math.Min(int.MaxValue, (length + chunkBytes - 1) / chunkBytes);
-        if (segments < 2)
+        if (offset <= 0 || offset >= length)
         {
-            return null;
+            return Math.Clamp(offset, 0, length);
         }
 
-        var scans = new SegmentScan[segments];
-        var unsafeToSplit = 0;
-        Parallel.For(0, segments, new ParallelOptions { MaxDegreeOfParallelism = threads }, (k, state) =>
+        Span<byte> probe = stackalloc byte[ProbeBytes];
+        for (var at = offset - 1; at < length; at += ProbeBytes)
         {
-            scans[k] = Scan(file, (long)k * chunkBytes, (int)Math.Min(chunkBytes, length - ((long)k * chunkBytes)));
-            if (scans[k].HasQuoteOrCr)
+            var bytes = probe[..ReadFully(file, probe, at)];
+            var lineBreak = bytes.IndexOf((byte)'\n');
+            if (lineBreak >= 0)
             {
-                Volatile.Write(ref unsafeToSplit, 1);
-                state.Stop();
-            }
-        });
-        if (unsafeToSplit != 0)
-        {
-            return null;
-        }
-
-        // Chunk k starts after the first line break of segment k (merged into the chunk before when it has none).
-        var chunks = new List<CsvChunk>(segments);
-        long start = 0, linesBefore = 0, lines = 0;
-        for (var k = 0; k < segments; k++)
-        {
-            var firstBreak = scans[k].FirstLineBreak;
-            if (k > 0 && firstBreak >= 0 && firstBreak + 1 < length)
-            {
-                chunks.Add(new CsvChunk(start, firstBreak + 1, linesBefore));
-                (start, linesBefore) = (firstBreak + 1, lines + 1);
+                return at + lineBreak + 1;
             }
 
-            lines += scans[k].LineBreaks;
-        }
-
-        chunks.Add(new CsvChunk(start, length, linesBefore));
-        return chunks.Count < 2 ? null : [.. chunks];
-    }
-
-    private static SegmentScan Scan(SafeFileHandle file, long offset, int count)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(count);
-        try
-        {
-            var bytes = buffer.AsSpan(0, ReadFully(file, buffer.AsSpan(0, count), offset));
-            if (bytes.IndexOfAny((byte)'"', (byte)'\r') >= 0)
+            if (bytes.Length < ProbeBytes)
             {
-                return new SegmentScan(-1, 0, HasQuoteOrCr: true);
+                break;
             }
+        }
 
-            var first = bytes.IndexOf((byte)'\n');
-            return new SegmentScan(first < 0 ? -1 : offset + first, bytes.Count((byte)'\n'), HasQuoteOrCr: false);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        return length;
     }
 
     /// <summary>Reads <paramref name="into"/>.Length bytes at <paramref name="offset"/> (fewer only at the end of the file).</summary>
@@ -94,6 +63,4 @@ public static class CsvChunkPlanner
 
         return read;
     }
-
-    private readonly record struct SegmentScan(long FirstLineBreak, int LineBreaks, bool HasQuoteOrCr);
 }

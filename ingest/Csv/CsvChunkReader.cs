@@ -7,10 +7,12 @@ namespace MmReplay.Ingest.Csv;
 
 /// <summary>
 /// Reads a plain CSV file on several cores: workers run the one-thread reader (<see cref="CsvTraceReader.ReadInPlace"/>)
-/// over chunks split at line breaks (<see cref="CsvChunkPlanner"/>), each numbering from its own start, and this
-/// thread stitches their output in file order, carrying across each seam what depends on earlier rows: line numbers,
-/// data row numbers (defaults of time and write values), the last time (rows going backwards), device ids and the
-/// order of rejects. Workers run at most a window of chunks ahead, so memory stays bounded.
+/// over chunks split at line breaks (<see cref="CsvChunkPlanner"/>), each numbering from its own start and counting its
+/// lines, and this thread stitches their output in file order, carrying across each seam what depends on earlier rows:
+/// line numbers, data row numbers (defaults of time and write values), the last time (rows going backwards), device
+/// ids and the order of rejects. A chunk holding a quote or a bare carriage return may hide a record boundary: the
+/// file is read from that chunk's start on as one stream (<see cref="ReadRest"/>). Workers run at most a window of chunks
+/// ahead, so memory stays bounded.
 /// </summary>
 public sealed class CsvChunkReader
 {
@@ -20,16 +22,18 @@ public sealed class CsvChunkReader
     private readonly IRejectSink? _rejects;
     private readonly TraceReaderOptions _options;
     private readonly CsvColumns _columns;
-    private readonly CsvChunk[] _chunks;
+    private readonly long _headerLine;
     private readonly Dictionary<string, int> _deviceIds = [];
+    private long _linesBefore;
     private long _rowsRead;
     private long _eventsEmitted;
     private long _rowsRejected;
     private ulong _lastTime;
     private int _nextChunk;
 
+    /// <param name="headerLine">The line the header ends on: the first chunk must hold it.</param>
     public CsvChunkReader(string path, string file, TraceInfo info, IRejectSink? rejects, TraceReaderOptions options,
-        CsvColumns columns, CsvChunk[] chunks)
+        CsvColumns columns, long headerLine)
     {
         _path = path;
         _file = file;
@@ -37,15 +41,44 @@ public sealed class CsvChunkReader
         _rejects = rejects;
         _options = options;
         _columns = columns;
-        _chunks = chunks;
+        _headerLine = headerLine;
     }
 
     private bool HasTime => _columns.TimeNs >= 0;
 
-    public void Read(ChannelWriter<EventBatch> output, CancellationToken cancel)
+    /// <summary>
+    /// Reads the file into <paramref name="output"/>; false when it is too small for two chunks or its first chunk does
+    /// not split, with nothing sent (read it as a stream).
+    /// </summary>
+    public bool Read(ChannelWriter<EventBatch> output, CancellationToken cancel)
+    {
+        using var file = File.OpenHandle(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        var length = RandomAccess.GetLength(file);
+        var count = CsvChunkPlanner.Count(length, _options.CsvChunkBytes);
+        if (count < 2)
+        {
+            return false;
+        }
+
+        var rest = ReadChunks(file, length, count, output, cancel);
+        if (rest == 0)
+        {
+            return false;
+        }
+
+        if (rest is { } start)
+        {
+            ReadRest(file, length, start, output, cancel);
+        }
+
+        return true;
+    }
+
+    /// <summary>Stitches the chunks in order as workers read them; the start of the first chunk that did not split, if any.</summary>
+    private long? ReadChunks(SafeFileHandle file, long length, int count, ChannelWriter<EventBatch> output, CancellationToken cancel)
     {
         var threads = _options.Parallelism > 0 ? _options.Parallelism : Environment.ProcessorCount;
-        var results = new TaskCompletionSource<ChunkOutput>[_chunks.Length];
+        var results = new TaskCompletionSource<ChunkOutput>[count];
         for (var k = 0; k < results.Length; k++)
         {
             results[k] = new TaskCompletionSource<ChunkOutput>();
@@ -53,22 +86,26 @@ public sealed class CsvChunkReader
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         using var window = new SemaphoreSlim(2 * threads);
-        using var file = File.OpenHandle(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         var workers = new Task[threads];
         for (var w = 0; w < threads; w++)
         {
-            workers[w] = Task.Factory.StartNew(() => Work(file, results, window, stop.Token), CancellationToken.None,
+            workers[w] = Task.Factory.StartNew(() => Work(file, length, results, window, stop.Token), CancellationToken.None,
                 TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
 
         var stitched = 0;
         try
         {
-            for (; stitched < _chunks.Length; stitched++)
+            for (; stitched < count; stitched++)
             {
                 var chunk = results[stitched].Task.GetAwaiter().GetResult();
                 try
                 {
+                    if (!chunk.Parsed)
+                    {
+                        return chunk.Chunk.Start;
+                    }
+
                     Stitch(chunk, output, cancel);
                 }
                 finally
@@ -78,6 +115,8 @@ public sealed class CsvChunkReader
 
                 window.Release();
             }
+
+            return null;
         }
         finally
         {
@@ -93,7 +132,7 @@ public sealed class CsvChunkReader
         }
     }
 
-    private void Work(SafeFileHandle file, TaskCompletionSource<ChunkOutput>[] results, SemaphoreSlim window, CancellationToken stop)
+    private void Work(SafeFileHandle file, long length, TaskCompletionSource<ChunkOutput>[] results, SemaphoreSlim window, CancellationToken stop)
     {
         while (true)
         {
@@ -107,14 +146,14 @@ public sealed class CsvChunkReader
             }
 
             var k = Interlocked.Increment(ref _nextChunk) - 1;
-            if (k >= _chunks.Length)
+            if (k >= results.Length)
             {
                 return;
             }
 
             try
             {
-                results[k].SetResult(ReadChunk(file, k, stop));
+                results[k].SetResult(ReadChunk(file, length, k, stop));
             }
             catch (Exception e)
             {
@@ -124,35 +163,39 @@ public sealed class CsvChunkReader
         }
     }
 
-    /// <summary>The one-thread reader over chunk <paramref name="k"/>, not strict (which reject is first is decided in order).</summary>
-    private ChunkOutput ReadChunk(SafeFileHandle file, int k, CancellationToken stop)
+    /// <summary>
+    /// The one-thread reader over chunk <paramref name="k"/>, not strict (which reject is first is decided in order);
+    /// not parsed when a line break in it may not end a record, or when it is the first and the header runs past it.
+    /// </summary>
+    private ChunkOutput ReadChunk(SafeFileHandle file, long fileLength, int k, CancellationToken stop)
     {
-        var chunk = _chunks[k];
+        var chunk = CsvChunkPlanner.Chunk(file, fileLength, _options.CsvChunkBytes, k);
         var length = checked((int)(chunk.End - chunk.Start));
         var text = ArrayPool<byte>.Shared.Rent(length);
-        var output = new ChunkOutput(chunk, text, length, new TraceInfo(_path, TraceFormat.Csv, false, _info.PageSize, null));
+        ChunkOutput output;
         try
         {
             length = CsvChunkPlanner.ReadFully(file, text.AsSpan(0, length), chunk.Start);
-            var batches = Channel.CreateUnbounded<EventBatch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-            using (var sequencer = new EventSequencer(output.Info, _file, output, _options with { Strict = false }, batches.Writer, () => 0, stop))
+            var bytes = text.AsSpan(0, length);
+            var lines = bytes.Count((byte)'\n');
+            var splits = bytes.IndexOfAny((byte)'"', (byte)'\r') < 0 && (k > 0 || lines >= _headerLine);
+            output = new ChunkOutput(chunk, text, length, new TraceInfo(_path, TraceFormat.Csv, false, _info.PageSize, null))
             {
-                sequencer.HasTime = HasTime;
-                sequencer.OnBackwards = output.NoteBackwards;
-                using var csv = CsvReader.Create(new MemoryStream(text, 0, length, writable: false), CsvTraceReader.Options(sequencer, hasHeader: k == 0), leaveOpen: false);
-                if (k == 0)
-                {
-                    csv.ReadHeader();
-                }
+                Lines = lines,
+                Parsed = splits,
+            };
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(text);
+            throw;
+        }
 
-                var parser = new CsvRowParser(_columns, _info.PageSize, sequencer.Devices);
-                var last = k == _chunks.Length - 1;
-                CsvTraceReader.ReadInPlace(csv, parser, sequencer, () => last && length > 0 && text[length - 1] != '\n', stop);
-            }
-
-            while (batches.Reader.TryRead(out var batch))
+        try
+        {
+            if (output.Parsed)
             {
-                output.Batches.Add(batch);
+                Parse(output, k == 0, chunk.End == fileLength, stop); // the last line may end the chunk before the last
             }
 
             return output;
@@ -164,10 +207,55 @@ public sealed class CsvChunkReader
         }
     }
 
+    private void Parse(ChunkOutput output, bool first, bool last, CancellationToken stop)
+    {
+        var batches = Channel.CreateUnbounded<EventBatch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        using (var sequencer = new EventSequencer(output.Info, _file, output, _options with { Strict = false }, batches.Writer, () => 0, stop))
+        {
+            sequencer.HasTime = HasTime;
+            sequencer.OnBackwards = output.NoteBackwards;
+
+            // Over the array itself: CsvHelper reads array-backed memory in place, where a stream would be copied.
+            var text = output.Memory;
+            using var csv = CsvReader.Create(text, CsvTraceReader.Options(sequencer, hasHeader: first));
+            if (first)
+            {
+                csv.ReadHeader();
+            }
+
+            var parser = new CsvRowParser(_columns, _info.PageSize, sequencer.Devices);
+            CsvTraceReader.ReadInPlace(csv, parser, sequencer, () => last && text.Length > 0 && text.Span[^1] != '\n', stop);
+        }
+
+        while (batches.Reader.TryRead(out var batch))
+        {
+            output.Batches.Add(batch);
+        }
+    }
+
+    /// <summary>
+    /// Reads the file from <paramref name="start"/> (the start of a chunk that did not split) to its end as one stream
+    /// on this thread, carrying on the numbering, the last time and the device ids of the chunks before.
+    /// </summary>
+    private void ReadRest(SafeFileHandle file, long length, long start, ChannelWriter<EventBatch> output, CancellationToken cancel)
+    {
+        PublishCounts(start);
+        Span<byte> last = stackalloc byte[1];
+        var endsMidRow = length > start && CsvChunkPlanner.ReadFully(file, last, length - 1) == 1 && last[0] is not ((byte)'\n' or (byte)'\r');
+        using var stream = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, FileOptions.SequentialScan);
+        stream.Position = start;
+        using var sequencer = new EventSequencer(_info, _file, _rejects, _options, output, () => stream.Position, cancel);
+        sequencer.HasTime = HasTime;
+        sequencer.ContinueAfter(_linesBefore, _rowsRead, _lastTime, DeviceId);
+        using var csv = CsvReader.Create(stream, CsvTraceReader.Options(sequencer, hasHeader: false), leaveOpen: true);
+        var parser = new CsvRowParser(_columns, _info.PageSize, sequencer.Devices);
+        CsvTraceReader.ReadInPlace(csv, parser, sequencer, () => endsMidRow, cancel);
+    }
+
     /// <summary>Renumbers one chunk's events and rejects into the file's numbering and sends them on, in order.</summary>
     private void Stitch(ChunkOutput chunk, ChannelWriter<EventBatch> output, CancellationToken cancel)
     {
-        var linesBefore = chunk.Chunk.LinesBefore;
+        var linesBefore = _linesBefore;
         var rowsBefore = (ulong)_rowsRead;
         var devices = new int[chunk.Info.DeviceNames.Count];
         Array.Fill(devices, -1);
@@ -236,6 +324,7 @@ public sealed class CsvChunkReader
         }
 
         _rowsRead += chunk.Info.RowsRead;
+        _linesBefore += chunk.Lines;
         PublishCounts(chunk.Chunk.End);
     }
 
@@ -243,17 +332,22 @@ public sealed class CsvChunkReader
     {
         if (devices[local] < 0)
         {
-            var name = chunk.Info.DeviceNames[local];
-            if (!_deviceIds.TryGetValue(name, out var id))
-            {
-                id = _info.AddDevice(name);
-                _deviceIds.Add(name, id);
-            }
-
-            devices[local] = id;
+            devices[local] = DeviceId(chunk.Info.DeviceNames[local]);
         }
 
         return devices[local];
+    }
+
+    /// <summary>The file's id of the device named <paramref name="name"/>, given in order of first appearance.</summary>
+    private int DeviceId(string name)
+    {
+        if (!_deviceIds.TryGetValue(name, out var id))
+        {
+            id = _info.AddDevice(name);
+            _deviceIds.Add(name, id);
+        }
+
+        return id;
     }
 
     private void Reject(ChunkReject reject, long linesBefore)

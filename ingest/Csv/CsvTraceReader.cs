@@ -114,21 +114,11 @@ public sealed class CsvTraceReader : ITraceReader
     }
 
     /// <summary>
-    /// A plain file that splits safely at line breaks (<see cref="CsvChunkPlanner"/>) is read by one-thread readers
-    /// over its chunks at once (<see cref="CsvChunkReader"/>); false when it does not split, to read it as a stream.
+    /// A plain file is read by one-thread readers over its chunks at once (<see cref="CsvChunkReader"/>); false when it
+    /// is too small to split or its first chunk does not split, to read it as a stream.
     /// </summary>
-    private bool ReadInChunks(CsvReader csv, CsvColumns columns, ChannelWriter<EventBatch> output, CancellationToken cancel)
-    {
-        var threads = _options.Parallelism > 0 ? _options.Parallelism : Environment.ProcessorCount;
-        var chunks = CsvChunkPlanner.Plan(_input.Path, _options.CsvChunkBytes, threads);
-        if (chunks is null || csv.LineNumber > chunks[1].LinesBefore)
-        {
-            return false; // not safe to split, too small, or the header is not in the first chunk
-        }
-
-        new CsvChunkReader(_input.Path, _input.DisplayName, Info, _rejects, _options, columns, chunks).Read(output, cancel);
-        return true;
-    }
+    private bool ReadInChunks(CsvReader csv, CsvColumns columns, ChannelWriter<EventBatch> output, CancellationToken cancel) =>
+        new CsvChunkReader(_input.Path, _input.DisplayName, Info, _rejects, _options, columns, csv.LineNumber).Read(output, cancel);
 
     /// <summary>
     /// One thread: each row is parsed straight into its slot of the current batch (no copy of the event). A bad row

@@ -19,7 +19,9 @@ public sealed class EventSequencer : IDisposable
     private readonly CancellationToken _cancel;
     private readonly Func<long> _bytesRead;
     private readonly List<int> _finalDevice = [];
+    private Func<string, int>? _deviceId;
     private EventBatch? _batch;
+    private long _linesBefore;
     private long _dataRow;
     private ulong _lastTime;
     private int _skippedQueued;
@@ -74,6 +76,16 @@ public sealed class EventSequencer : IDisposable
     public bool NothingSkippedAfter(long line) => Skipped.IsEmpty || Skipped.Last().Line < line;
 
     /// <summary>
+    /// Carries on a read another stage began (the rest of a file read in chunks, from a chunk it could not split):
+    /// rows and rejects are numbered after <paramref name="linesBefore"/> lines and <paramref name="dataRows"/> data
+    /// rows, time may not go below <paramref name="lastTime"/>, and a device gets its id from <paramref name="deviceId"/>.
+    /// </summary>
+    public void ContinueAfter(long linesBefore, long dataRows, ulong lastTime, Func<string, int> deviceId)
+    {
+        (_linesBefore, _dataRow, _lastTime, _deviceId) = (linesBefore, dataRows, lastTime, deviceId);
+    }
+
+    /// <summary>
     /// The one-thread path: counts the row at <paramref name="line"/> and returns a cleared slot in the current batch
     /// for the parser to fill in place; then call <see cref="Accept"/>, or <see cref="Drop"/> when the row is bad.
     /// </summary>
@@ -81,7 +93,7 @@ public sealed class EventSequencer : IDisposable
     {
         Count(line);
         ref var ev = ref (_batch ??= new EventBatch(_options.BatchSize)).Add();
-        ev.Line = line;
+        ev.Line = _linesBefore + line;
         return ref ev;
     }
 
@@ -138,7 +150,7 @@ public sealed class EventSequencer : IDisposable
 
     /// <summary>Rejects a row that failed to parse (already counted by <see cref="Next"/> or <see cref="Add"/>).</summary>
     public void Reject(RowError error, long line, bool endsMidRow) =>
-        Reject(line, error.Column, endsMidRow ? "file ends mid-row: " + error.Reason : error.Reason, error.Raw);
+        Reject(_linesBefore + line, error.Column, endsMidRow ? "file ends mid-row: " + error.Reason : error.Reason, error.Raw);
 
     /// <summary>The parallel path: takes the next parsed row in trace order; <paramref name="endsMidRow"/> marks the last row of a file with no final line break.</summary>
     public void Add(in ParsedRow row, bool endsMidRow)
@@ -199,7 +211,7 @@ public sealed class EventSequencer : IDisposable
             var reason = last && !skipped.Reason.StartsWith("file ends", StringComparison.Ordinal)
                 ? "file ends mid-row: " + skipped.Reason
                 : skipped.Reason;
-            Reject(skipped.Line, "", reason, skipped.Raw);
+            Reject(_linesBefore + skipped.Line, "", reason, skipped.Raw);
         }
     }
 
@@ -228,7 +240,8 @@ public sealed class EventSequencer : IDisposable
 
         if (_finalDevice[provisional] < 0)
         {
-            _finalDevice[provisional] = _info.AddDevice(Devices.Name(provisional));
+            var name = Devices.Name(provisional);
+            _finalDevice[provisional] = _deviceId is null ? _info.AddDevice(name) : _deviceId(name);
         }
 
         return _finalDevice[provisional];

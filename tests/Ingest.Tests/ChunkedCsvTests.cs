@@ -57,26 +57,23 @@ public sealed class ChunkedCsvTests
     }
 
     [Fact]
-    public void Planner_splits_after_line_breaks_and_counts_the_lines_before()
+    public void Chunks_start_at_the_first_line_start_of_their_segment()
     {
         var text = "a,b\n1,2\n333,4\n5,6\n77,8\n";
         using var file = new TraceFile(text);
-        var chunks = CsvChunkPlanner.Plan(file.Path, chunkBytes: 6, threads: 2);
+        using var handle = File.OpenHandle(file.Path);
 
-        // 23 bytes, line breaks at 3, 7, 13, 17, 22. Segments of 6 bytes start at 0, 6, 12, 18; the first break in
-        // segment 6..11 is at 7 and in 12..17 at 13, so chunks start at 8 (2 lines before) and 14 (3 lines before);
-        // the first break in 18..22 is the last byte, which would leave an empty chunk: no split there.
-        Assert.NotNull(chunks);
-        Assert.Equal([0L, 8L, 14L], chunks.Select(c => c.Start));
-        Assert.Equal([8L, 14L, 23L], chunks.Select(c => c.End));
-        Assert.Equal([0L, 2L, 3L], chunks.Select(c => c.LinesBefore));
-        foreach (var chunk in chunks)
-        {
-            Assert.Equal(text[..(int)chunk.Start].Count(c => c == '\n'), chunk.LinesBefore);
-        }
+        // 23 bytes, line breaks at 3, 7, 13, 17, 22, so lines start at 0, 4, 8, 14, 18 (and the end, 23). Segments of 6
+        // bytes start at 0, 6, 12, 18: the first line starts at or after them are 0, 8, 14, 18 (18 starts a line).
+        Assert.Equal(4, CsvChunkPlanner.Count(text.Length, chunkBytes: 6));
+        var chunks = Enumerable.Range(0, 4).Select(k => CsvChunkPlanner.Chunk(handle, text.Length, 6, k)).ToList();
+        Assert.Equal([0L, 8L, 14L, 18L], chunks.Select(c => c.Start));
+        Assert.Equal([8L, 14L, 18L, 23L], chunks.Select(c => c.End));
 
-        using var quoted = new TraceFile(text + "\"9\",10\n");
-        Assert.Null(CsvChunkPlanner.Plan(quoted.Path, chunkBytes: 6, threads: 2)); // a quote may hide a line break
+        // A line longer than a segment leaves the segment's chunk empty: "1,2,3,4,5,6,7\n" covers bytes 4..17.
+        using var longLine = new TraceFile("a,b\n1,2,3,4,5,6,7\n8,9\n");
+        using var longHandle = File.OpenHandle(longLine.Path);
+        Assert.Equal([new CsvChunk(0, 18), new CsvChunk(18, 18), new CsvChunk(18, 22)], Enumerable.Range(0, 3).Select(k => CsvChunkPlanner.Chunk(longHandle, 22, 8, k)));
     }
 
     public static TheoryData<int, bool> SeedsAndTimeColumn()
@@ -102,13 +99,40 @@ public sealed class ChunkedCsvTests
         foreach (var (threads, chunkBytes) in new[] { (2, 64), (2, 301), (3, 1000), (2, 4096) })
         {
             var what = $"seed {seed} (MMREPLAY_TEST_SEED={seed}), time column {withTime}, {threads} threads, chunks of {chunkBytes} bytes";
-            Assert.True(CsvChunkPlanner.Plan(file.Path, chunkBytes, threads)?.Length > 1, what);
+            Assert.True(CsvChunkPlanner.Count(new FileInfo(file.Path).Length, chunkBytes) > 1, what);
             var (chunkedEvents, chunkedRejects, chunkedInfo) = Read(file.Path, threads, chunkBytes);
             Assert.True(events.SequenceEqual(chunkedEvents), "events differ: " + what);
             Assert.True(rejects.SequenceEqual(chunkedRejects), "rejects differ: " + what + "\n" + Diff(rejects, chunkedRejects));
             Assert.True(info.DeviceNames.SequenceEqual(chunkedInfo.DeviceNames), "devices differ: " + what);
             Assert.Equal((info.RowsRead, info.EventsEmitted, info.RowsRejected), (chunkedInfo.RowsRead, chunkedInfo.EventsEmitted, chunkedInfo.RowsRejected));
             Assert.Equal(chunkedInfo.RowsRead, chunkedInfo.EventsEmitted + chunkedInfo.RowsRejected);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(SeedsAndTimeColumn))]
+    public void A_quote_or_carriage_return_reads_the_rest_as_a_stream(int seed, bool withTime)
+    {
+        // A quoted field may hold a line break, and CsvHelper counts a bare carriage return as one: from the chunk that
+        // holds either, the file is read as one stream, carrying on numbering, time, devices and rejects; before it in
+        // chunks. Placed early (the first chunk: no chunks at all), in the middle and near the end.
+        var random = new Random(seed);
+        var lines = RandomTrace(random, withTime, rows: 600).Split('\n');
+        var time = withTime ? "999999," : "";
+        foreach (var (at, row) in new[] { (1, $"{time}0,1,dev_attach,,\"dev=a\nb kind=ats\""), (300, $"{time}0,1,\"read\",0x1000,"), (590, $"{time}0,1,read,0x1000,\r{time}0,1,read,0x2000,") })
+        {
+            var text = string.Join('\n', lines[..at]) + "\n" + row + "\n" + string.Join('\n', lines[at..]);
+            using var file = new TraceFile(text);
+            var (events, rejects, info) = Read(file.Path, threads: 1, chunkBytes: 64);
+            foreach (var (threads, chunkBytes) in new[] { (2, 64), (3, 500) })
+            {
+                var what = $"seed {seed} (MMREPLAY_TEST_SEED={seed}), time column {withTime}, row inserted at line {at + 1}, {threads} threads, chunks of {chunkBytes} bytes";
+                var (chunkedEvents, chunkedRejects, chunkedInfo) = Read(file.Path, threads, chunkBytes);
+                Assert.True(events.SequenceEqual(chunkedEvents), "events differ: " + what);
+                Assert.True(rejects.SequenceEqual(chunkedRejects), "rejects differ: " + what + "\n" + Diff(rejects, chunkedRejects));
+                Assert.True(info.DeviceNames.SequenceEqual(chunkedInfo.DeviceNames), "devices differ: " + what);
+                Assert.Equal((info.RowsRead, info.EventsEmitted, info.RowsRejected), (chunkedInfo.RowsRead, chunkedInfo.EventsEmitted, chunkedInfo.RowsRejected));
+            }
         }
     }
 
