@@ -53,6 +53,9 @@ public sealed partial class DirtyAccuracyAnalyzer : IAnalyzer
         _spuriousPresent = _spurious.Arrow.Bool(_spurious.Column("present"));
     }
 
+    /// <summary>Every kind: besides its own kinds, any effect of an exit, exec, mprotect or mremap moves its books (Route).</summary>
+    public EffectKinds Consumes => EffectKinds.All;
+
     public void Observe(ReadOnlySpan<Effect> effects)
     {
         foreach (ref readonly var e in effects)
