@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 
 namespace MmReplay.Ingest.Ftrace;
 
@@ -242,22 +241,16 @@ public static partial class FtraceTextReader
     private static bool TryParseStamp(ReadOnlySpan<byte> s, out ulong ns, out int used)
     {
         // The usual shape (tracefs prints "%5lu.%06lu: "): both numbers read 8 bytes at a time, no loop.
-        if (s.Length >= 18)
+        if (Utf8Number.TryReadShortDecimal(s, out var wholeDigits, out var whole) && wholeDigits > 0
+            && s[wholeDigits] == '.'
+            && Utf8Number.TryReadShortDecimal(s[(wholeDigits + 1)..], out var partDigits, out var part) && partDigits > 0)
         {
-            var whole = BinaryPrimitives.ReadUInt64LittleEndian(s);
-            var wholeDigits = Utf8Number.LeadingDigits(whole);
-            if (wholeDigits is > 0 and < 8 && s[wholeDigits] == '.')
+            var end = wholeDigits + 1 + partDigits;
+            if (end + 1 < s.Length && s[end] == ':' && s[end + 1] == ' ')
             {
-                var part = BinaryPrimitives.ReadUInt64LittleEndian(s[(wholeDigits + 1)..]);
-                var partDigits = Utf8Number.LeadingDigits(part);
-                var end = wholeDigits + 1 + partDigits;
-                if (partDigits is > 0 and < 8 && s[end] == ':' && s[end + 1] == ' ')
-                {
-                    ns = (Utf8Number.DigitsValue(whole, wholeDigits) * 1_000_000_000UL)
-                        + (Utf8Number.DigitsValue(part, partDigits) * FractionScale[partDigits]);
-                    used = end + 2;
-                    return true;
-                }
+                ns = (whole * 1_000_000_000UL) + (part * FractionScale[partDigits]);
+                used = end + 2;
+                return true;
             }
         }
 

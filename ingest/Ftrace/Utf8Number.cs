@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -161,13 +162,39 @@ internal static class Utf8Number
     }
 
     /// <summary>
+    /// The decimal digits that start <paramref name="s"/> when they end within its first 8 bytes (0 to 7 digits, the
+    /// usual cpu, tid and timestamp columns): their <paramref name="count"/> and <paramref name="value"/>, without a
+    /// loop. False when <paramref name="s"/> is shorter than 8 bytes or starts with 8 digits: read those otherwise.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryReadShortDecimal(ReadOnlySpan<byte> s, out int count, out ulong value)
+    {
+        value = 0;
+        count = 0;
+        if (s.Length < 8)
+        {
+            return false;
+        }
+
+        var word = BinaryPrimitives.ReadUInt64LittleEndian(s);
+        count = LeadingDigits(word);
+        if (count == 8)
+        {
+            return false;
+        }
+
+        value = count == 0 ? 0 : DigitsValue(word, count);
+        return true;
+    }
+
+    /// <summary>
     /// How many of the 8 bytes of <paramref name="word"/> (read little-endian: the first byte lowest) are decimal digits
     /// before the first that is not, 0 to 8. A byte is a digit when subtracting '0' leaves no borrow (the top bit stays
     /// clear) and adding 0x46 does not reach 0x80 (it was below ':'); a borrow or carry can only start at a byte that
     /// is not a digit, so the bytes before the first such byte are judged exactly.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int LeadingDigits(ulong word)
+    private static int LeadingDigits(ulong word)
     {
         var notDigit = ((word - 0x3030303030303030UL) | (word + 0x4646464646464646UL)) & 0x8080808080808080UL;
         return BitOperations.TrailingZeroCount(notDigit) >> 3;
@@ -179,7 +206,7 @@ internal static class Utf8Number
     /// multiply-add per lane (lanes never carry into each other: 99, 9999 and 99999999 fit their 8, 16, 32 bits).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong DigitsValue(ulong word, int count)
+    private static ulong DigitsValue(ulong word, int count)
     {
         var digits = (word - 0x3030303030303030UL) << ((8 - count) * 8);
         var pairs = ((digits * 10) + (digits >> 8)) & 0x00FF00FF00FF00FFUL;
