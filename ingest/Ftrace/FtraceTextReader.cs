@@ -113,7 +113,7 @@ public static partial class FtraceTextReader
         var from = 0;
         while (from < t.Length)
         {
-            var rel = t[from..].IndexOf((byte)'[');
+            var rel = ShortSearch.IndexOf(t[from..], (byte)'[');
             if (rel < 0)
             {
                 return false;
