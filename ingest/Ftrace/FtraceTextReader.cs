@@ -334,8 +334,7 @@ public static partial class FtraceTextReader
     {
         rest = rest[SkipSpaces(rest)..];
         // One vectorised pass over the name (~20 bytes): a byte loop with three range tests per byte cost more.
-        var n = rest.IndexOfAnyExcept(NameBytes);
-        n = n < 0 ? rest.Length : n;
+        var n = ShortSearch.NameLength(rest, NameBytes);
         if (n == 0)
         {
             return "no event name";

@@ -211,6 +211,21 @@ public sealed class FtraceLineParserTests
         Parse(line, FtraceLineKind.Event, (ref r) => Assert.Equal(kind, r.Kind));
     }
 
+    /// <summary>
+    /// The name is the run of <c>[0-9A-Za-z_]</c> after the timestamp, judged 32 bytes at a time: capitals and digits
+    /// belong to it, a name of 32 bytes or more is read past the first vector, and the byte ending it may be anything.
+    /// </summary>
+    [Theory]
+    [InlineData(" wl-1 [000] .....   1.0: Xfs_Event_2: a=1", "Xfs_Event_2")]
+    [InlineData(" wl-1 [000] .....   1.0: a_very_long_event_name_of_39_bytes_xyz9: a=1", "a_very_long_event_name_of_39_bytes_xyz9")]
+    [InlineData(" wl-1 [000] .....   1.0: name_of_exactly_thirty_two_bytes: a=1", "name_of_exactly_thirty_two_bytes")]
+    [InlineData(" wl-1 [000] .....   1.0: sys_openat(dfd: 0xffffff9c)", "sys_openat")]
+    [InlineData(" wl-1 [000] .....   1.0: x:", "x")]
+    public void Event_names_are_read_whole(string line, string name)
+    {
+        Parse(line, FtraceLineKind.Event, (ref r) => Assert.Equal(name, Str(r.Name)));
+    }
+
     [Theory]
     [InlineData("# tracer: nop", FtraceLineKind.Header)]
     [InlineData("#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION", FtraceLineKind.Header)]
