@@ -123,14 +123,14 @@ public static partial class FtraceTextReader
     /// </summary>
     private static bool TryParseUsualPageFault(ReadOnlySpan<byte> body, scoped ref FtraceRecord r)
     {
-        const int AddressDigits = 10; // "address=0x"
-        if (body.Length < AddressDigits + 17 || !body.StartsWith("address=0x"u8))
+        const int AddressPrefix = 10; // "address=0x"
+        if (body.Length < AddressPrefix + 17 || !body.StartsWith("address=0x"u8))
         {
             return false;
         }
 
-        var digits = Utf8Number.LeadingHex(body[AddressDigits..], out var address);
-        if (digits == 0 || body[AddressDigits + digits] != ' ')
+        var digits = Utf8Number.LeadingHex(body[AddressPrefix..], out var address);
+        if (digits == 0 || body[AddressPrefix + digits] != ' ')
         {
             return false;
         }
