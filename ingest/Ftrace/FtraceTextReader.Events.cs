@@ -73,8 +73,13 @@ public static partial class FtraceTextReader
     /// <summary><c>address=0x... ip=... error_code=0x6</c>; the address may print as a symbol for kernel addresses.</summary>
     private static string? ParsePageFault(scoped ref FtraceRecord r)
     {
-        // Both tools print "address=A ip=I error_code=C": take the first and last fields directly, search otherwise.
         var body = r.Body;
+        if (TryParseUsualPageFault(body, ref r))
+        {
+            return null;
+        }
+
+        // Both tools print "address=A ip=I error_code=C": take the first and last fields directly, search otherwise.
         var lastSpace = body.LastIndexOf((byte)' ');
         var tail = lastSpace > 0 ? body[(lastSpace + 1)..] : default;
         var code = tail.StartsWith("error_code="u8) ? tail["error_code=".Length..] : Field(body, "error_code="u8);
@@ -109,6 +114,45 @@ public static partial class FtraceTextReader
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The shape both tools print for a user address, <c>address=0xA ip=0xI error_code=0xC</c>, read without a search:
+    /// the address as one vector of hex digits, the error code backwards from the end of the line. False leaves
+    /// <paramref name="r"/> as it was, for the general path (symbols, other spacing, errors).
+    /// </summary>
+    private static bool TryParseUsualPageFault(ReadOnlySpan<byte> body, scoped ref FtraceRecord r)
+    {
+        const int AddressPrefix = 10; // "address=0x"
+        if (body.Length < AddressPrefix + 17 || !body.StartsWith("address=0x"u8))
+        {
+            return false;
+        }
+
+        var digits = Utf8Number.LeadingHex(body[AddressPrefix..], out var address);
+        if (digits == 0 || body[AddressPrefix + digits] != ' ')
+        {
+            return false;
+        }
+
+        // The code's digits end the body; what precedes them must be the last field's name (so its space is the last).
+        var end = body.Length;
+        var start = end;
+        while (start > end - 8 && Utf8Number.IsHexDigit(body[start - 1]))
+        {
+            start--;
+        }
+
+        if (start == end || Utf8Number.IsHexDigit(body[start - 1]) || !body[..start].EndsWith(" error_code=0x"u8)
+            || !Utf8Number.TryParseHex(body[start..end], out var code))
+        {
+            return false;
+        }
+
+        r.Address = address;
+        r.ErrorCode = (uint)code;
+        r.AddressIsNumeric = true;
+        return true;
     }
 
     /// <summary>

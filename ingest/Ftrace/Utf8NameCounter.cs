@@ -8,7 +8,9 @@ namespace MmReplay.Ingest.Ftrace;
 /// </summary>
 internal sealed class Utf8NameCounter
 {
-    private readonly List<(byte[] Name, long Count)> _entries = [];
+    private byte[][] _names = new byte[8][];
+    private long[] _counts = new long[8];
+    private int _count;
     private int _last;
 
     public void Add(ReadOnlySpan<byte> name) => Add(name, 1);
@@ -16,43 +18,57 @@ internal sealed class Utf8NameCounter
     /// <summary>Adds every count of <paramref name="other"/> (a block's counts into the file's).</summary>
     public void Add(Utf8NameCounter other)
     {
-        foreach (var (name, count) in other._entries)
+        for (var i = 0; i < other._count; i++)
         {
-            Add(name, count);
+            Add(other._names[i], other._counts[i]);
         }
     }
 
     private void Add(ReadOnlySpan<byte> name, long times)
     {
-        // Consecutive lines often repeat the same event: try the last hit first.
-        if (_last < _entries.Count && _entries[_last].Name.AsSpan().SequenceEqual(name))
+        // Names come in runs (the same event again) and cycles (mmap_lock start, acquired, released, start...): the
+        // last hit and the entry after it answer almost every call before the scan.
+        var last = _last;
+        if (last < _count && Is(last, name))
         {
-            Bump(_last, times);
+            _counts[last] += times;
             return;
         }
 
-        for (var i = 0; i < _entries.Count; i++)
+        var next = last + 1 < _count ? last + 1 : 0;
+        for (var tries = 0; tries < _count; tries++)
         {
-            if (_entries[i].Name.Length == name.Length && _entries[i].Name.AsSpan().SequenceEqual(name))
+            if (Is(next, name))
             {
-                _last = i;
-                Bump(i, times);
+                _last = next;
+                _counts[next] += times;
                 return;
             }
+
+            next = next + 1 < _count ? next + 1 : 0;
         }
 
-        _entries.Add((name.ToArray(), times));
-        _last = _entries.Count - 1;
+        if (_count == _names.Length)
+        {
+            Array.Resize(ref _names, _count * 2);
+            Array.Resize(ref _counts, _count * 2);
+        }
+
+        _names[_count] = name.ToArray();
+        _counts[_count] = times;
+        _last = _count++;
     }
+
+    private bool Is(int i, ReadOnlySpan<byte> name) => _names[i].Length == name.Length && _names[i].AsSpan().SequenceEqual(name);
 
     public long Total
     {
         get
         {
             long total = 0;
-            foreach (var (_, count) in _entries)
+            for (var i = 0; i < _count; i++)
             {
-                total += count;
+                total += _counts[i];
             }
 
             return total;
@@ -62,17 +78,11 @@ internal sealed class Utf8NameCounter
     public SortedDictionary<string, long> ToDictionary()
     {
         var result = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        foreach (var (name, count) in _entries)
+        for (var i = 0; i < _count; i++)
         {
-            result[Encoding.UTF8.GetString(name)] = count;
+            result[Encoding.UTF8.GetString(_names[i])] = _counts[i];
         }
 
         return result;
-    }
-
-    private void Bump(int i, long times)
-    {
-        var (name, count) = _entries[i];
-        _entries[i] = (name, count + times);
     }
 }

@@ -1,4 +1,7 @@
+using System.Buffers.Binary;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace MmReplay.Ingest.Ftrace;
 
@@ -157,6 +160,102 @@ internal static class Utf8Number
         ns = ((ulong)seconds * 1_000_000_000UL) + (ulong)digits;
         return true;
     }
+
+    /// <summary>
+    /// The decimal digits that start <paramref name="s"/> when they end within its first 8 bytes (0 to 7 digits, the
+    /// usual cpu, tid and timestamp columns): their <paramref name="count"/> and <paramref name="value"/>, without a
+    /// loop. False when <paramref name="s"/> is shorter than 8 bytes or starts with 8 digits: read those otherwise.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryReadShortDecimal(ReadOnlySpan<byte> s, out int count, out ulong value)
+    {
+        value = 0;
+        count = 0;
+        if (s.Length < 8)
+        {
+            return false;
+        }
+
+        var word = BinaryPrimitives.ReadUInt64LittleEndian(s);
+        count = LeadingDigits(word);
+        if (count == 8)
+        {
+            return false;
+        }
+
+        value = count == 0 ? 0 : DigitsValue(word, count);
+        return true;
+    }
+
+    /// <summary>
+    /// How many of the 8 bytes of <paramref name="word"/> (read little-endian: the first byte lowest) are decimal digits
+    /// before the first that is not, 0 to 8. A byte is a digit when subtracting '0' leaves no borrow (the top bit stays
+    /// clear) and adding 0x46 does not reach 0x80 (it was below ':'); a borrow or carry can only start at a byte that
+    /// is not a digit, so the bytes before the first such byte are judged exactly.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int LeadingDigits(ulong word)
+    {
+        var notDigit = ((word - 0x3030303030303030UL) | (word + 0x4646464646464646UL)) & 0x8080808080808080UL;
+        return BitOperations.TrailingZeroCount(notDigit) >> 3;
+    }
+
+    /// <summary>
+    /// The value of the first <paramref name="count"/> (1 to 8) bytes of <paramref name="word"/>, all digits: the digits
+    /// are shifted to the top so zero bytes lead, then neighbouring pairs, fours and eights are combined, each in one
+    /// multiply-add per lane (lanes never carry into each other: 99, 9999 and 99999999 fit their 8, 16, 32 bits).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong DigitsValue(ulong word, int count)
+    {
+        var digits = (word - 0x3030303030303030UL) << ((8 - count) * 8);
+        var pairs = ((digits * 10) + (digits >> 8)) & 0x00FF00FF00FF00FFUL;
+        var fours = ((pairs * 100) + (pairs >> 16)) & 0x0000FFFF0000FFFFUL;
+        return ((fours * 10000) + (fours >> 32)) & 0xFFFFFFFFUL;
+    }
+
+    /// <summary>
+    /// The hex digits (<c>[0-9a-fA-F]</c>) that start <paramref name="s"/>, up to 16, judged in one vector of 16 bytes
+    /// (<paramref name="s"/> must hold at least 16): returns how many there are and <paramref name="value"/> their
+    /// value. Addresses have 12 digits: a digit at a time cost a table load, a shift and a branch each.
+    /// </summary>
+    public static int LeadingHex(ReadOnlySpan<byte> s, out ulong value)
+    {
+        var bytes = Vector128.Create(s);
+        var decimals = bytes - Vector128.Create((byte)'0');
+        var letters = (bytes | Vector128.Create((byte)0x20)) - Vector128.Create((byte)'a');
+        var isDecimal = Vector128.LessThan(decimals, Vector128.Create((byte)10));
+        var isLetter = Vector128.LessThan(letters, Vector128.Create((byte)6));
+        var nibbles = (decimals & isDecimal) | ((letters + Vector128.Create((byte)10)) & isLetter);
+        var count = BitOperations.TrailingZeroCount(~(isDecimal | isLetter).ExtractMostSignificantBits());
+        var first = nibbles.AsUInt64().GetElement(0);
+        value = count <= 8
+            ? NibblesValue(first, count)
+            : (NibblesValue(first, 8) << ((count - 8) * 4)) | NibblesValue(nibbles.AsUInt64().GetElement(1), count - 8);
+        return count;
+    }
+
+    /// <summary>
+    /// The number written by the first <paramref name="count"/> (0 to 8) bytes of <paramref name="word"/>, each a nibble
+    /// (the first byte, lowest, is the most significant): shifted to the top so zero nibbles lead, then pairs, fours and
+    /// eights are joined by shifts.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong NibblesValue(ulong word, int count)
+    {
+        if (count == 0)
+        {
+            return 0;
+        }
+
+        var nibbles = word << ((8 - count) * 8);
+        var pairs = ((nibbles << 4) | (nibbles >> 8)) & 0x00FF00FF00FF00FFUL;
+        var fours = ((pairs << 8) | (pairs >> 16)) & 0x0000FFFF0000FFFFUL;
+        return ((fours << 16) | (fours >> 32)) & 0xFFFFFFFFUL;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool IsHexDigit(byte c) => HexDigit(c) >= 0;
 
     /// <summary>The value of a hex digit, or -1: a table lookup, because addresses mix digits and letters at random
     /// and a branch per kind mispredicts.</summary>

@@ -90,6 +90,14 @@ public sealed class FtraceLineParserTests
     // Hex without prefix and in capitals (older kernels), and the widest address (16 digits).
     [InlineData("   t-1 [000] d....   1.0: page_fault_user: address=7FFF0000 ip=0x1 error_code=6", FtraceEventKind.PageFaultUser, 0x7FFF0000UL, 6u, true)]
     [InlineData("   t-1 [000] d....   1.0: page_fault_kernel: address=0xffffffffffffffff ip=0x1 error_code=0x0", FtraceEventKind.PageFaultKernel, ulong.MaxValue, 0u, true)]
+    // The usual shape is read by a vector of 16 bytes and the code backwards from the end: capitals, one digit, eight
+    // digits, the widest code (8 digits, uint.MaxValue), and nine digits with a leading zero (the general path).
+    [InlineData("   t-1 [000] d....   1.0: page_fault_user: address=0x7FFDEADBEEF0 ip=0x7ff9 error_code=0x1F", FtraceEventKind.PageFaultUser, 0x7FFDEADBEEF0UL, 0x1Fu, true)]
+    [InlineData("   t-1 [000] d....   1.0: page_fault_user: address=0x5 ip=0x7ff99d5737ad error_code=0x7", FtraceEventKind.PageFaultUser, 5UL, 7u, true)]
+    [InlineData("   t-1 [000] d....   1.0: page_fault_user: address=0x89abcdef ip=0x1 error_code=0xffffffff", FtraceEventKind.PageFaultUser, 0x89abcdefUL, uint.MaxValue, true)]
+    [InlineData("   t-1 [000] d....   1.0: page_fault_user: address=0x123456789abcdef0 ip=0x1 error_code=0x0fffffffe", FtraceEventKind.PageFaultUser, 0x123456789abcdef0UL, 0xfffffffeu, true)]
+    // The address's 16th byte is a space (15 digits) or the 17th is (16 digits).
+    [InlineData("   t-1 [000] d....   1.0: page_fault_user: address=0x123456789abcdef ip=0x1 error_code=0x4", FtraceEventKind.PageFaultUser, 0x123456789abcdefUL, 4u, true)]
     public void Page_faults_keep_address_and_error_code(string line, FtraceEventKind kind, ulong address, uint errorCode, bool numeric)
     {
         Parse(line, FtraceLineKind.Event, (ref r) =>
@@ -203,6 +211,21 @@ public sealed class FtraceLineParserTests
         Parse(line, FtraceLineKind.Event, (ref r) => Assert.Equal(kind, r.Kind));
     }
 
+    /// <summary>
+    /// The name is the run of <c>[0-9A-Za-z_]</c> after the timestamp, judged 32 bytes at a time: capitals and digits
+    /// belong to it, a name of 32 bytes or more is read past the first vector, and the byte ending it may be anything.
+    /// </summary>
+    [Theory]
+    [InlineData(" wl-1 [000] .....   1.0: Xfs_Event_2: a=1", "Xfs_Event_2")]
+    [InlineData(" wl-1 [000] .....   1.0: a_very_long_event_name_of_39_bytes_xyz9: a=1", "a_very_long_event_name_of_39_bytes_xyz9")]
+    [InlineData(" wl-1 [000] .....   1.0: name_of_exactly_thirty_two_bytes: a=1", "name_of_exactly_thirty_two_bytes")]
+    [InlineData(" wl-1 [000] .....   1.0: sys_openat(dfd: 0xffffff9c)", "sys_openat")]
+    [InlineData(" wl-1 [000] .....   1.0: x:", "x")]
+    public void Event_names_are_read_whole(string line, string name)
+    {
+        Parse(line, FtraceLineKind.Event, (ref r) => Assert.Equal(name, Str(r.Name)));
+    }
+
     [Theory]
     [InlineData("# tracer: nop", FtraceLineKind.Header)]
     [InlineData("#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION", FtraceLineKind.Header)]
@@ -228,6 +251,8 @@ public sealed class FtraceLineParserTests
     [InlineData("   t-1 [000] d....   1.0: page_fault_user: address=0x1ffffffffffffffff ip=0x1 error_code=0x6", "address")]
     [InlineData("   t-1 [000] d....   1.0: page_fault_user: address= ip=0x1 error_code=0x6", "address")]
     [InlineData("   t-1 [000] d....   1.0: page_fault_user: address=0x1000 ip=0x1 error_code=0x100000000", "error_code")]
+    [InlineData("   t-1 [000] d....   1.0: page_fault_user: address=0x1000 ip=0x1 error_code=0x", "error_code")]
+    [InlineData("   t-1 [000] d....   1.0: page_fault_user: address=0x1000000000000000f ip=0x1 error_code=0x6", "address")]
     [InlineData(" wl_a_anon_seq_r-11270   [000] d....   639.08", "timestamp")]
     [InlineData(" wl_a_anon_seq_r-11270   [000] d....   639.085174:", "event name")]
     [InlineData(" wl_a_anon_seq_r-11270   [0", "prefix")]
@@ -252,6 +277,11 @@ public sealed class FtraceLineParserTests
     [InlineData(" t-0000000000012 [001] ....   123456789.000000001: mmap_lock_released: mm=1", 12, 1, 123_456_789_000_000_001UL)]
     [InlineData(" t-7 [001] ....   999999999999999999: mmap_lock_released: mm=1", 7, 1, 999_999_999_999_999_999UL)]
     [InlineData(" t-7 [001] ....   4.12345678: mmap_lock_released: mm=1", 7, 1, 4_123_456_780UL)]
+    // Read 8 bytes at a time when seconds and fraction have 1 to 7 digits each; 8 seconds digits take the byte loop.
+    [InlineData(" t-7 [001] ....   1234567.1234567: mmap_lock_released: mm=1", 7, 1, 1_234_567_123_456_700UL)]
+    [InlineData(" t-7 [001] ....   0.000001: mmap_lock_released: mm=1", 7, 1, 1_000UL)]
+    [InlineData(" t-7 [001] ....   9.9: mmap_lock_released: mm=1", 7, 1, 9_900_000_000UL)]
+    [InlineData(" t-7 [001] ....   12345678.123456: mmap_lock_released: mm=1", 7, 1, 12_345_678_123_456_000UL)]
     public void Numbers_at_their_limits_are_read(string line, int tid, int cpu, ulong timeNs)
     {
         Parse(line, FtraceLineKind.Event, (ref r) =>
@@ -268,6 +298,8 @@ public sealed class FtraceLineParserTests
     [InlineData(" t-7 [000] ....   1000000000000000000.5: mmap_lock_released: mm=1", "timestamp")]
     [InlineData(" t-7 [000] ....   1.1234567891: mmap_lock_released: mm=1", "timestamp")]
     [InlineData(" t-7 [000] ....   1.: mmap_lock_released: mm=1", "timestamp")]
+    [InlineData(" t-7 [000] ....   1.5:mmap_lock_released: mm=1", "timestamp")]
+    [InlineData(" t-7 [000] ....   1.5x: mmap_lock_released: mm=1", "timestamp")]
     public void Numbers_past_their_limits_are_malformed(string line, string reasonContains)
     {
         Parse(line, FtraceLineKind.Malformed, (ref _) => { }, reasonContains);
