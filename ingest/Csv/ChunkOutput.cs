@@ -15,6 +15,15 @@ public sealed class ChunkOutput(CsvChunk chunk, byte[] text, int length, TraceIn
     /// <summary>The line breaks in the chunk: the stitcher numbers the next chunk's lines after them.</summary>
     public long Lines { get; init; }
 
+    /// <summary>The lines of the file before the chunk: its rows and rejects are numbered after them.</summary>
+    public long LinesBefore { get; init; }
+
+    /// <summary>Positions among the chunk's events of those with a device id or a defaulted write value (the chunk's own numbering).</summary>
+    public List<long> Renumbered { get; } = [];
+
+    /// <summary>The line finder for quoting rows the stitcher rejects, made on first use.</summary>
+    public ChunkLines? LineFinder { get; set; }
+
     /// <summary>
     /// False when the chunk was not parsed, because a line break in it may not end a record (it holds a quote, or a
     /// bare carriage return, which CsvHelper counts as a line), or because the header does not end in the first chunk.

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 
 namespace MmReplay.Ingest.Csv;
@@ -85,6 +86,15 @@ public sealed class EventSequencer : IDisposable
         (_linesBefore, _dataRow, _lastTime, _deviceId) = (linesBefore, dataRows, lastTime, deviceId);
     }
 
+    /// <summary>Numbers rows and rejects after <paramref name="linesBefore"/> lines (a chunk read apart from the lines before it).</summary>
+    public void NumberLinesAfter(long linesBefore) => _linesBefore = linesBefore;
+
+    /// <summary>
+    /// When set (a chunk's reader), collects the positions among the emitted events of those numbered by the chunk
+    /// alone: a device's id, a write's value defaulted to the data row. The stitcher renumbers just these.
+    /// </summary>
+    public List<long>? Renumbered { get; set; }
+
     /// <summary>
     /// The one-thread path: counts the row at <paramref name="line"/> and returns a cleared slot in the current batch
     /// for the parser to fill in place; then call <see cref="Accept"/>, or <see cref="Drop"/> when the row is bad.
@@ -122,7 +132,7 @@ public sealed class EventSequencer : IDisposable
         ref readonly var spec = ref OpTable.Get(ev.Op);
         if (spec.IsWrite && !ev.HasValue)
         {
-            ev.Value = (ulong)_dataRow;
+            DefaultWriteValue(ref ev);
         }
 
         if (spec.UsesDevice)
@@ -137,6 +147,23 @@ public sealed class EventSequencer : IDisposable
         }
 
         return true;
+    }
+
+    /// <summary>A write with no value argument writes its data row number (rare: kept out of the hot loop).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void DefaultWriteValue(ref TraceEvent ev)
+    {
+        ev.Value = (ulong)_dataRow;
+        NoteRenumbered();
+    }
+
+    /// <summary>Notes the event being accepted (the next emitted) as numbered by this reader alone; once per event.</summary>
+    private void NoteRenumbered()
+    {
+        if (Renumbered is { } renumbered && (renumbered.Count == 0 || renumbered[^1] != _info.EventsEmitted))
+        {
+            renumbered.Add(_info.EventsEmitted);
+        }
     }
 
     /// <summary>Rejects the event <see cref="Accept"/> refused (time going backwards), quoting <paramref name="raw"/>.</summary>
@@ -231,8 +258,10 @@ public sealed class EventSequencer : IDisposable
         return raw;
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)] // a device row is rare: kept out of the hot loop
     private int FinalDevice(int provisional)
     {
+        NoteRenumbered();
         while (_finalDevice.Count <= provisional)
         {
             _finalDevice.Add(-1);
