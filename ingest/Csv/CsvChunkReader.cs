@@ -97,8 +97,11 @@ public sealed class CsvChunkReader
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         using var window = new SemaphoreSlim(2 * threads);
-        var workers = new Task[threads];
-        for (var w = 0; w < threads; w++)
+
+        // This thread is one of the readers: it parses a chunk whenever the one it must stitch next is not ready yet.
+        // A separate stitcher would be a third thread on two cores, woken per chunk, taking turns with the workers.
+        var workers = new Task[threads - 1];
+        for (var w = 0; w < workers.Length; w++)
         {
             workers[w] = Task.Factory.StartNew(() => Work(file, length, results, window, stop.Token), CancellationToken.None,
                 TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -109,7 +112,12 @@ public sealed class CsvChunkReader
         {
             for (; stitched < count; stitched++)
             {
-                var chunk = results[stitched].Task.GetAwaiter().GetResult();
+                var next = results[stitched].Task;
+                while (!next.IsCompleted && window.Wait(0, stop.Token) && ReadNext(file, length, results, stop.Token))
+                {
+                }
+
+                var chunk = next.GetAwaiter().GetResult();
                 try
                 {
                     if (!chunk.Parsed)
@@ -156,21 +164,34 @@ public sealed class CsvChunkReader
                 return;
             }
 
-            var k = Interlocked.Increment(ref _nextChunk) - 1;
-            if (k >= results.Length)
+            if (!ReadNext(file, length, results, stop))
             {
                 return;
             }
+        }
+    }
 
-            try
-            {
-                results[k].SetResult(ReadChunk(file, length, k, stop));
-            }
-            catch (Exception e)
-            {
-                results[k].SetException(e);
-                return;
-            }
+    /// <summary>
+    /// Reads the next chunk no one has taken, in a window slot the caller holds (kept when none is left: no one needs it); false
+    /// when none is left or the read failed (its result holds the error).
+    /// </summary>
+    private bool ReadNext(SafeFileHandle file, long length, TaskCompletionSource<ChunkOutput>[] results, CancellationToken stop)
+    {
+        var k = Interlocked.Increment(ref _nextChunk) - 1;
+        if (k >= results.Length)
+        {
+            return false;
+        }
+
+        try
+        {
+            results[k].SetResult(ReadChunk(file, length, k, stop));
+            return true;
+        }
+        catch (Exception e)
+        {
+            results[k].SetException(e);
+            return false;
         }
     }
 
