@@ -18,8 +18,12 @@ public sealed class ChunkOutput(CsvChunk chunk, byte[] text, int length, TraceIn
     /// <summary>The lines of the file before the chunk: its rows and rejects are numbered after them.</summary>
     public long LinesBefore { get; init; }
 
-    /// <summary>Positions among the chunk's events of those with a device id or a defaulted write value (the chunk's own numbering).</summary>
-    public List<long> Renumbered { get; } = [];
+    /// <summary>
+    /// Positions among the chunk's events of those with a device id or a defaulted write value (the chunk's own
+    /// numbering). Reused from chunk to chunk: a new one per chunk grew past the large-object size and, collected only
+    /// with the oldest generation, made resident memory grow with the file (measured: 187 MB at 1 GB against 112 MB at 100 MB).
+    /// </summary>
+    public List<long> Renumbered { get; init; } = [];
 
     /// <summary>The line finder for quoting rows the stitcher rejects, made on first use.</summary>
     public ChunkLines? LineFinder { get; set; }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
 using System.Threading.Channels;
@@ -37,6 +38,9 @@ public sealed class CsvChunkReader
 
     /// <summary>The lines before each chunk, set by the worker of the chunk before once it has counted its own.</summary>
     private TaskCompletionSource<long>[] _linesBeforeChunk = [];
+
+    /// <summary>Renumbered-position lists of chunks already stitched, for the next chunks to fill.</summary>
+    private readonly ConcurrentBag<List<long>> _spareLists = [];
 
     /// <param name="headerLine">The line the header ends on: the first chunk must hold it.</param>
     public CsvChunkReader(string path, string file, TraceInfo info, IRejectSink? rejects, TraceReaderOptions options,
@@ -130,6 +134,8 @@ public sealed class CsvChunkReader
                 finally
                 {
                     chunk.Release();
+                    chunk.Renumbered.Clear();
+                    _spareLists.Add(chunk.Renumbered);
                 }
 
                 window.Release();
@@ -222,6 +228,7 @@ public sealed class CsvChunkReader
             {
                 Lines = lines,
                 LinesBefore = linesBefore,
+                Renumbered = _spareLists.TryTake(out var spare) ? spare : [],
                 Parsed = splits,
             };
         }
