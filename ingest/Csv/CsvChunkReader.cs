@@ -188,6 +188,13 @@ public sealed class CsvChunkReader
         }
         catch (Exception e)
         {
+            // A read that failed before counting its lines must still wake the next chunk's reader, which may be the
+            // stitching thread itself (it would never get to the error): it fails in turn, after this one in order.
+            if (k + 1 < _linesBeforeChunk.Length)
+            {
+                _linesBeforeChunk[k + 1].TrySetCanceled(CancellationToken.None);
+            }
+
             results[k].SetException(e);
             return false;
         }
@@ -212,7 +219,7 @@ public sealed class CsvChunkReader
             var linesBefore = _linesBeforeChunk[k].Task.WaitAsync(stop).GetAwaiter().GetResult();
             if (k + 1 < _linesBeforeChunk.Length)
             {
-                _linesBeforeChunk[k + 1].SetResult(linesBefore + lines);
+                _linesBeforeChunk[k + 1].TrySetResult(linesBefore + lines);
             }
 
             var splits = bytes.IndexOfAny((byte)'"', (byte)'\r') < 0 && (k > 0 || lines >= _headerLine);
