@@ -60,7 +60,7 @@ public static class ReplayRun
                     Costs = options.Costs,
                 };
                 var machine = new Machine(target.Policy, new MachineConfig { Cpus = options.Cpus, PageSize = reader.Info.PageSize });
-                replays.Add(new Replay(target, machine, AnalyzerSet.Create(run)));
+                replays.Add(new Replay(target, machine, options.Analyzers(run)));
             }
 
             var counts = await StreamAsync(reader, replays, options.Progress, cancel).ConfigureAwait(false);

@@ -31,6 +31,12 @@ public sealed record ReplayRunOptions
     /// <summary>Write timing.json (wall time) beside each manifest; the only file of a run that is not reproducible.</summary>
     public bool WriteTiming { get; init; } = true;
 
+    /// <summary>
+    /// The analyzers attached to each replay (default: every table of a dataset, <see cref="AnalyzerSet.Create"/>).
+    /// Fewer analyzers cost less: the model does not even produce effects that none of them consumes.
+    /// </summary>
+    public Func<RunContext, List<IAnalyzer>> Analyzers { get; init; } = AnalyzerSet.Create;
+
     /// <summary>Called now and then with the input bytes read so far (progress display).</summary>
     public IProgress<long>? Progress { get; init; }
 }

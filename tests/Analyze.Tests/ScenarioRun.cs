@@ -18,7 +18,7 @@ internal sealed class ScenarioRun : IDisposable
 
     public static string TracePath(string name) => Path.Combine(AppContext.BaseDirectory, "Traces", name);
 
-    public static async Task<ScenarioRun> RunAsync(string trace, string preset, string? outputDirectory = null)
+    public static async Task<ScenarioRun> RunAsync(string trace, string preset, string? outputDirectory = null, Func<RunContext, List<IAnalyzer>>? analyzers = null)
     {
         var directory = outputDirectory ?? Path.Combine(Path.GetTempPath(), "mmreplay-analyze-tests", Guid.NewGuid().ToString("n"));
         var options = new ReplayRunOptions
@@ -28,6 +28,7 @@ internal sealed class ScenarioRun : IDisposable
             RejectsPath = Path.Combine(directory, "rejects.csv"),
             Cpus = 4,
             Parallelism = 1,
+            Analyzers = analyzers ?? AnalyzerSet.Create,
         };
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)); // a model loop must fail, not hang
         var results = await ReplayRun.RunAsync(options, timeout.Token);
