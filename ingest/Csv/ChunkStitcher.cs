@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics.X86;
 using System.Threading.Channels;
 
 namespace MmReplay.Ingest.Csv;
@@ -18,8 +16,6 @@ internal sealed class ChunkStitcher(string file, TraceInfo info, IRejectSink? re
     private long _eventsEmitted;
     private long _rowsRejected;
     private ulong _lastTime;
-
-    private bool HasTime => hasTime;
 
     /// <summary>Has <paramref name="sequencer"/> carry on after the chunks stitched so far (the rest of the file read as one stream).</summary>
     public void CarryOn(EventSequencer sequencer) => sequencer.ContinueAfter(_linesBefore, _rowsRead, _lastTime, DeviceId);
@@ -60,19 +56,11 @@ internal sealed class ChunkStitcher(string file, TraceInfo info, IRejectSink? re
             {
                 for (; nextRenumbered < renumbered.Count && renumbered[nextRenumbered] < end; nextRenumbered++)
                 {
-                    // The chunk's events went cold while it waited its turn: each renumbered one is a cache miss unless
-                    // it is loaded a few ahead (measured: the renumbering was a tenth of the 2-thread read's CPU).
-                    var ahead = nextRenumbered + RenumberPrefetch;
-                    if (ahead < renumbered.Count && renumbered[ahead] < end)
-                    {
-                        Prefetch(ref events[(int)(renumbered[ahead] - position)]);
-                    }
-
                     Renumber(chunk, devices, ref events[(int)(renumbered[nextRenumbered] - position)]);
                 }
 
                 // In order within the chunk and not below the seam: the batch's last time is the chunk's latest.
-                _lastTime = events.Length > 0 && HasTime ? events[^1].TimeNs : _lastTime;
+                _lastTime = events.Length > 0 && hasTime ? events[^1].TimeNs : _lastTime;
                 position = end;
                 _eventsEmitted += events.Length;
             }
@@ -104,19 +92,8 @@ internal sealed class ChunkStitcher(string file, TraceInfo info, IRejectSink? re
     /// </summary>
     private bool NeedsWalk(ChunkOutput chunk, ReadOnlySpan<TraceEvent> events, long end, int nextReject) =>
         (nextReject < chunk.Rejects.Count && chunk.Rejects[nextReject].EventsBefore < end)
-        || !HasTime
+        || !hasTime
         || (events.Length > 0 && events[0].TimeNs < _lastTime);
-
-    /// <summary>How many renumbered events ahead the stitcher starts loading one.</summary>
-    private const int RenumberPrefetch = 8;
-
-    private static unsafe void Prefetch(ref TraceEvent ev)
-    {
-        if (Sse.IsSupported)
-        {
-            Sse.Prefetch0(Unsafe.AsPointer(ref ev));
-        }
-    }
 
     /// <summary>Gives an event the file's device id and, for a write without a value, the file's data row number.</summary>
     private void Renumber(ChunkOutput chunk, int[]? devices, ref TraceEvent ev)
@@ -147,7 +124,7 @@ internal sealed class ChunkStitcher(string file, TraceInfo info, IRejectSink? re
             }
 
             ref var ev = ref events[i];
-            if (!HasTime)
+            if (!hasTime)
             {
                 ev.TimeNs += rowsBefore;
             }
